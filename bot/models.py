@@ -128,6 +128,8 @@ class Delivery:
     message_id: str | None = None
     last_error: str | None = None
     sent_hash: str | None = None
+    chat_id: str | None = None  # where the message really went (after a chat migration)
+    as_photo: bool = False  # sent as a photo with a caption (edits use editMessageCaption)
 
 
 class FeedHealth(enum.StrEnum):
