@@ -1,0 +1,141 @@
+"""Arabic text tools shared by compose (summary, hashtags) and search.
+
+* :func:`normalize` folds spelling variants for matching: أ إ آ ٱ → ا, ى → ي, ة → ه, diacritics and
+  tatweel dropped, Arabic-Indic digits → ASCII, Latin case-folded.  It is for comparing, never for display.
+* :func:`tokens` / :func:`stem` / :data:`STOP_WORDS`: normalised words, a light prefix/suffix stemmer
+  (Light10-style) and Arabic function words plus generic news verbs.
+* :func:`strip_dateline` / :func:`strip_site_name`: «أخبار هنا العالم - …», «عمّان (بترا) - …», «… | الموقع».
+
+Sentence splitting lives in :mod:`bot.compose.sentences`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ة": "ه",
+        "ـ": None,  # tatweel
+        "٫": ".",  # Arabic decimal separator
+        "٬": ",",  # Arabic thousands separator
+        **{chr(0x0660 + d): str(d) for d in range(10)},  # ٠-٩
+        **{chr(0x06F0 + d): str(d) for d in range(10)},  # ۰-۹ (Persian/Urdu forms)
+    }
+)
+# harakat, Quranic annotation marks, superscript alef
+_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+ARABIC_LETTER = re.compile("[\u0620-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+
+_STOP_SOURCE = """
+في من إلى الى على عن مع إن ان أن إنه انه أنه إنها انها أنها كان كانت يكون تكون كانوا لم لن لا ما ماذا
+هذا هذه ذلك تلك هؤلاء أولئك هنا هناك الذي التي الذين اللذين اللتين اللواتي اللاتي و أو او ثم بل لكن لكنه
+قد لقد كل بعض غير بين حتى إذا اذا إذ اذ كما أي اي أيضا ايضا عند عندما حين حيث هو هي هم هن أنا نحن أنت
+له لها لهم لهن به بها بهم منه منها منهم عليه عليها عليهم فيه فيها فيهم إليه اليه إليها اليها عنه عنها
+يوم اليوم أمس غدا الآن بعد قبل خلال منذ نحو لدى لدي فوق تحت أمام امام وراء دون ضد عبر ضمن إلا الا
+سوف هل كيف لماذا متى أين اين كم وقد وكان وكانت وهو وهي وهذا وهذه وذلك وفي ومن وإلى والى وعلى وعن ومع
+فقد فإن فان بأن بان لأن لان كأن ولا ولم وما أما اما إما اما لو لولا ليس ليست مثل مثلا سواء أكثر اكثر أقل
+اقل جدا فقط تم يتم وتم التى الي علي إلي عليا اي ذا ذو ذات أحد احد إحدى احدى وقال قال وأضاف اضاف وأكد اكد
+وأشار اشار وأوضح اوضح وأعلن اعلن أعلن يذكر وذكر ذكر يأتي يأتى جاء وجاء حول وسط لدى عدة عدد أول اول آخر اخر
+أخرى اخرى جديد جديدة الجديد الجديدة كذلك أيضًا ايضًا وذلك ذلك إنما انما بينما بسبب وفق وفقا حسب بحسب تجاه
+يبحث بحث يبحثان تبحث تعزيز وتعزيز تطوير وتطوير اجتماع اجتماعا مؤكدا موضحا مشيرا مضيفا قائلا وأن وإن
+"""
+_PREFIXES = ("وبال", "وكال", "وال", "بال", "كال", "فال", "لل", "ال", "و")
+_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "يا", "ه", "ي")
+
+
+def normalize(text: str) -> str:
+    """Fold an Arabic (or mixed) text for matching; not for display."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _MARKS.sub("", text).translate(_FOLD)
+    return text.casefold()
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` as written (letters and digits; punctuation dropped)."""
+    return _WORD.findall(text)
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised words of ``text``."""
+    return _WORD.findall(normalize(text))
+
+
+def stem(token: str) -> str:
+    """A light stem of a *normalised* token: conjunction/article prefixes and common suffixes off,
+    never leaving fewer than three letters (Light10-style; enough to match والناتو with الناتو)."""
+    for prefix in _PREFIXES:
+        if token.startswith(prefix) and len(token) - len(prefix) >= 3:
+            token = token[len(prefix) :]
+            break
+    for suffix in _SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            token = token[: -len(suffix)]
+            break
+    return token
+
+
+def is_stop(token: str) -> bool:
+    """A normalised token that carries no topic: a function word, a generic news verb or a number."""
+    return token in STOP_WORDS or token.isdigit() or len(token) < 2
+
+
+def content_stems(text: str) -> list[str]:
+    """The stems of the topic-bearing words of ``text`` (stop words removed), in order."""
+    return [stem(t) for t in tokens(text) if not is_stop(t)]
+
+
+def has_arabic(text: str) -> bool:
+    return ARABIC_LETTER.search(text) is not None
+
+
+STOP_WORDS: frozenset[str] = frozenset(normalize(w) for w in _STOP_SOURCE.split())
+
+_DASH = r"\s+[-–—]\s*|\s*[-–—]\s+|\s*:\s+"
+_AGENCY = r"\s*\([^()\n]{1,40}\)"
+_PLACE = r"[^\s\d.!؟?،,:«»\"()\-–—]+"
+
+
+def strip_dateline(text: str, site_name: str | None = None) -> str:
+    """Remove a leading dateline: «أخبار هنا العالم - », «بيروت (أ ف ب) - », «عمان - بترا - », «(رويترز) - ».
+
+    Only a short prefix (at most three words of place, an optional agency in parentheses, a short agency
+    after a second dash) directly followed by a dash is taken, so an ordinary sentence is left alone.
+    """
+    stripped = text.lstrip()
+    if site_name:
+        site = re.escape(site_name.strip())
+        match = re.match(rf"(?:{site})(?:{_AGENCY})?(?:{_DASH})", stripped)
+        if match:
+            return stripped[match.end() :].lstrip()
+    patterns = (
+        rf"(?:{_PLACE}\s+){{0,2}}{_PLACE}{_AGENCY}(?:{_DASH})",  # بيروت (أ ف ب) -
+        rf"{_AGENCY.strip()}(?:{_DASH})",  # (رويترز) -
+        rf"(?:{_PLACE}\s+){{0,2}}{_PLACE}\s+[-–—]\s+(?:{_PLACE}\s+){{0,2}}{_PLACE}\s+[-–—]\s+",  # عمان - بترا -
+        rf"(?:{_PLACE}\s+){{0,2}}{_PLACE}\s+[-–—]\s+",  # القاهرة -
+    )
+    for pattern in patterns:
+        match = re.match(pattern, stripped)
+        if match and match.end() < len(stripped):
+            return stripped[match.end() :].lstrip()
+    return stripped
+
+
+def strip_site_name(title: str, site_name: str | None) -> str:
+    """Drop a site-name prefix or suffix from a title: «خبر - الموقع», «الموقع | خبر»."""
+    title = title.strip()
+    if not site_name:
+        return title
+    site = re.escape(site_name.strip())
+    for pattern in (rf"^{site}\s*[-–—|:]\s*", rf"\s*[-–—|:]\s*{site}$"):
+        shorter = re.sub(pattern, "", title)
+        if shorter and shorter != title:
+            return shorter.strip()
+    return title
