@@ -235,6 +235,18 @@ class Settings:
     x: XSettings
     app: AppSettings
 
+    def secrets(self) -> list[str]:
+        """Every secret value set, for the log redactor."""
+        values = [
+            self.telegram.bot_token,
+            self.telegram.webhook_secret,
+            self.x.x_consumer_key,
+            self.x.x_consumer_secret,
+            self.x.x_access_token,
+            self.x.x_access_token_secret,
+        ]
+        return [v.get_secret_value() for v in values if v is not None]
+
     @property
     def sqlite_path(self) -> Path | None:
         url = self.app.database_url
