@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _FOLD = str.maketrans(
     {
@@ -31,7 +32,8 @@ _FOLD = str.maketrans(
 )
 # harakat, Quranic annotation marks, superscript alef
 _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+")
+_SURFACE_WORD = re.compile(r"(?:[^\W_]|[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed])+")
 ARABIC_LETTER = re.compile("[\u0620-\u064a\u0671-\u06d3\u06fa-\u06ff]")
 
 _STOP_SOURCE = """
@@ -47,8 +49,8 @@ _STOP_SOURCE = """
 أخرى اخرى جديد جديدة الجديد الجديدة كذلك أيضًا ايضًا وذلك ذلك إنما انما بينما بسبب وفق وفقا حسب بحسب تجاه
 يبحث بحث يبحثان تبحث تعزيز وتعزيز تطوير وتطوير اجتماع اجتماعا مؤكدا موضحا مشيرا مضيفا قائلا وأن وإن
 """
-_PREFIXES = ("وبال", "وكال", "وال", "بال", "كال", "فال", "لل", "ال", "و")
-_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "يا", "ه", "ي")
+_PREFIX = re.compile(r"^(?:(?:وبال|وكال|وال|بال|كال|فال|لل|ال)(?=.{3})|و(?=.{4}))")
+_SUFFIX = re.compile(r"^(.{3,}?)(?:ها|ان|ات|ون|ين|يه|يا|ه|ي)$")
 
 
 def normalize(text: str) -> str:
@@ -59,8 +61,8 @@ def normalize(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The words of ``text`` as written (letters and digits; punctuation dropped)."""
-    return _WORD.findall(text)
+    """The words of ``text`` as written (letters, digits and diacritics; punctuation dropped)."""
+    return _SURFACE_WORD.findall(text)
 
 
 def tokens(text: str) -> list[str]:
@@ -71,15 +73,9 @@ def tokens(text: str) -> list[str]:
 def stem(token: str) -> str:
     """A light stem of a *normalised* token: conjunction/article prefixes and common suffixes off,
     never leaving fewer than three letters (Light10-style; enough to match والناتو with الناتو)."""
-    for prefix in _PREFIXES:
-        if token.startswith(prefix) and len(token) - len(prefix) >= 3:
-            token = token[len(prefix) :]
-            break
-    for suffix in _SUFFIXES:
-        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
-            token = token[: -len(suffix)]
-            break
-    return token
+    token = _PREFIX.sub("", token, count=1)
+    match = _SUFFIX.match(token)
+    return match.group(1) if match else token
 
 
 def is_stop(token: str) -> bool:
@@ -89,7 +85,19 @@ def is_stop(token: str) -> bool:
 
 def content_stems(text: str) -> list[str]:
     """The stems of the topic-bearing words of ``text`` (stop words removed), in order."""
-    return [stem(t) for t in tokens(text) if not is_stop(t)]
+    return stems(t for t in tokens(text) if not is_stop(t))
+
+
+def stems(tokens: Iterable[str]) -> list[str]:
+    """:func:`stem` of each token, each distinct token stemmed once."""
+    memo: dict[str, str] = {}
+    out = []
+    for token in tokens:
+        stemmed = memo.get(token)
+        if stemmed is None:
+            stemmed = memo[token] = stem(token)
+        out.append(stemmed)
+    return out
 
 
 def has_arabic(text: str) -> bool:

@@ -22,9 +22,10 @@ _LTR_TOKEN = re.compile(r"[A-Za-z0-9\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f.,:/%+\
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 
-def truncate_words(text: str, limit: int, *, measure: Callable[[str], int] = len, ellipsis: str = ELLIPSIS) -> str:
+def truncate_words(text: str, limit: float, *, measure: Callable[[str], float] = len, ellipsis: str = ELLIPSIS) -> str:
     """``text`` if it fits ``limit`` (as counted by ``measure``), else the longest prefix that ends at a
-    word boundary followed by ``ellipsis``; "" when not even the first word fits.  Never cuts a word."""
+    word boundary followed by ``ellipsis``.  A word is cut only when the first word alone is longer than
+    the whole budget; "" when nothing fits."""
     text = " ".join(text.split())
     if measure(text) <= limit:
         return text
@@ -36,7 +37,18 @@ def truncate_words(text: str, limit: int, *, measure: Callable[[str], int] = len
             lo = mid
         else:
             hi = mid - 1
-    return _cut(words, lo, ellipsis) if lo else ""
+    if lo:
+        return _cut(words, lo, ellipsis)
+    # not even one word fits: a "word" longer than the whole budget (a code, a run of symbols) is cut
+    first = words[0]
+    lo, hi = 0, len(first)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if measure(first[:mid] + ellipsis) <= limit:
+            lo = mid
+        else:
+            hi = mid - 1
+    return first[:lo] + ellipsis if lo else ""
 
 
 def _cut(words: list[str], k: int, ellipsis: str) -> str:
@@ -89,3 +101,18 @@ def starts_rtl(line: str) -> bool:
 def rtl_lines(text: str) -> str:
     """Put U+200F at the start of every line that would not start right-to-left."""
     return "\n".join(line if starts_rtl(line) else RLM + line for line in text.split("\n"))
+
+
+_DROP = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]"
+)
+
+
+def clean_text(text: str, *, keep_newlines: bool = False) -> str:
+    """Dynamic text made safe to place in a post: NFC; control characters, BOM, non-characters, lone
+    surrogates and every bidi control (ours are added later, theirs could flip the post) removed;
+    whitespace collapsed (newlines kept only if asked)."""
+    text = _DROP.sub("", unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n"))
+    if keep_newlines:
+        return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+    return " ".join(text.split())

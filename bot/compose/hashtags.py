@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from itertools import pairwise
 
-from bot.compose.arabic import is_stop, normalize, stem, words
+from bot.compose.arabic import is_stop, normalize, stem, tokens, words
 
 MAX_TAGS = 3
 MAX_TAG_CHARS = 40
@@ -71,18 +71,18 @@ def is_valid_tag(tag: str) -> bool:
 
 def key_terms(title: str, body: str) -> list[str]:
     """Headline terms as the headline writes them (bare of proclitics), best first."""
-    body_words = words(body)
+    body_tokens = tokens(body)
     title_words = words(title)
-    vocabulary = {normalize(w) for w in body_words} | {normalize(w) for w in title_words}
-    keys = [_key(normalize(w), vocabulary) for w in body_words]
+    normal = {w: normalize(w) for w in title_words}
+    vocabulary = {*body_tokens, *normal.values()}
+    key_of = {n: _key(n, vocabulary) for n in vocabulary}
+    keys = [key_of[t] for t in body_tokens]
     tf = Counter(keys)
     pairs = Counter(pairwise(keys))
 
-    title_keys = [_key(normalize(w), vocabulary) for w in title_words]
+    title_keys = [key_of[normal[w]] for w in title_words]
     forms = [_bare(w, vocabulary) for w in title_words]
-    usable = [
-        not _skip(k, normalize(w)) and (tf[k] > 0 or not keys) for k, w in zip(title_keys, title_words, strict=True)
-    ]
+    usable = [not _skip(k, normal[w]) and (tf[k] > 0 or not keys) for k, w in zip(title_keys, title_words, strict=True)]
     scored: list[tuple[float, int, str, tuple[str, ...]]] = []
     for i, key in enumerate(title_keys):
         if usable[i] and not _is_adjective(normalize(forms[i])):

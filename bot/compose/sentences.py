@@ -9,8 +9,11 @@ terminator (``قال: «نعم.» ثم``).  When a line's quotes don't balance, 
 
 from __future__ import annotations
 
+import re
+
 _TERMINATORS = frozenset(".؟?!؛…")
 _PAIRS = {"«": "»", "“": "”", "‹": "›"}
+_SPECIAL = re.compile(r"[.؟?!؛…«»“”‹›\"]")
 _CLOSERS = frozenset({"»", "”", "›", ")", "]", '"', "'"})
 # Words written with a full stop that is not a sentence end.  Arabic single letters (د. for doctor,
 # أ. for professor, م. for engineer) are handled by rule; era markers after a number (1770 م.) are not.
@@ -42,9 +45,11 @@ def _split_line(line: str, *, quotes: bool) -> list[str] | None:
     parts: list[str] = []
     stack: list[str] = []
     start = 0
-    i = 0
-    n = len(line)
-    while i < n:
+    resume = 0  # characters before this were consumed as part of a boundary
+    for match in _SPECIAL.finditer(line):
+        i = match.start()
+        if i < resume:
+            continue
         ch = line[i]
         if quotes and _is_quote(ch, stack):
             if stack and ch == stack[-1]:
@@ -52,18 +57,14 @@ def _split_line(line: str, *, quotes: bool) -> list[str] | None:
                 if not stack and i > 0 and line[i - 1] in _TERMINATORS and _space_after(line, i + 1):
                     end = _consume(line, i + 1)
                     parts.append(line[start:end])
-                    start = i = end
-                    continue
+                    start = resume = end
             else:
                 stack.append(_PAIRS.get(ch, ch))
-            i += 1
             continue
         if ch in _TERMINATORS and not stack and _is_boundary(line, i):
             end = _consume(line, i)
             parts.append(line[start:end])
-            start = i = end
-            continue
-        i += 1
+            start = resume = end
     if stack:
         return None
     parts.append(line[start:])

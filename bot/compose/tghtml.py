@@ -22,6 +22,7 @@ SUPPORTED_TAGS = frozenset(
     }
 )  # fmt: skip
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_SPECIAL = re.compile("[&<]")
 _ENTITY = re.compile(r"&(?:#x([0-9A-Fa-f]+)|#([0-9]+)|([A-Za-z]+));?")
 
 
@@ -31,16 +32,16 @@ def parse_telegram_html(html: str) -> str:
     stack: list[str] = []
     i, n = 0, len(html)
     while i < n:
-        ch = html[i]
-        if ch == "&":
+        special = _SPECIAL.search(html, i)
+        if special is None:
+            out.append(html[i:])
+            break
+        out.append(html[i : special.start()])
+        i = special.start()
+        if html[i] == "&":
             decoded, end = _entity(html, i)
-            if decoded is not None:
-                out.append(decoded)
-                i = end
-                continue
-        if ch != "<":
-            out.append(ch)
-            i += 1
+            out.append(decoded if decoded is not None else "&")
+            i = end if decoded is not None else i + 1
             continue
         begin = i
         i += 1
