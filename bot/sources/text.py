@@ -41,6 +41,11 @@ def ascii_digits(text: str) -> str:
     return text.translate(_DIGITS)
 
 
+def strip_marks(text: str) -> str:
+    """Diacritics (harakat), tatweel and invisible controls removed; letters untouched."""
+    return _MARKS.sub("", _JUNK.sub("", text))
+
+
 def fold(text: str) -> str:
     """A matching key: the same word in its usual spelling variants gives the same key."""
     text = _MARKS.sub("", _JUNK.sub("", text)).translate(_FOLD)
