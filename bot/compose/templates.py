@@ -41,10 +41,10 @@ class Template:
     def fields(self) -> frozenset[str]:
         return frozenset().union(*(names for _line, names in self.lines))
 
-    def render(self, values: Mapping[str, str]) -> str:
+    def render(self, values: Mapping[str, str], *, keep_empty: bool = False) -> str:
         out: list[str] = []
         for line, names in self.lines:
-            if names and not any(values.get(n) for n in names) and "<" not in _literal(line):
+            if not keep_empty and names and not any(values.get(n) for n in names) and "<" not in _literal(line):
                 continue  # a line made only of empty placeholders and decoration
             out.append(line.format_map({n: values.get(n, "") for n in names}).rstrip())
         return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n")
@@ -93,7 +93,8 @@ def validate_templates(ctx: ComposeContext) -> None:
     except ValueError as exc:
         raise ComposeError(f"TELEGRAM_TEMPLATE: {exc}") from None
     site = html.escape(ctx.site_name)
-    fixed = len(parse_telegram_html(tg.render({"site": site, "date": "الأربعاء 15 أكتوبر 2025 - 15:59"})))
+    date = "الأربعاء 15 أكتوبر 2025 - 15:59"
+    fixed = len(parse_telegram_html(tg.render({"site": site, "date": date}, keep_empty=True)))
     if fixed + MIN_ROOM_TELEGRAM > CAPTION_LIMIT:
         raise ComposeError(
             f"TELEGRAM_TEMPLATE: its fixed text takes {fixed} of the {CAPTION_LIMIT} characters of a caption; "
@@ -101,7 +102,7 @@ def validate_templates(ctx: ComposeContext) -> None:
         )
     xt = x_template(ctx)
     url = "https://example.com/" if ctx.x_include_link else ""
-    fixed_x = x_weight(xt.render({"site": ctx.site_name, "url": url, "date": "الأربعاء 15 أكتوبر 2025 - 15:59"}))
+    fixed_x = x_weight(xt.render({"site": ctx.site_name, "url": url, "date": date}, keep_empty=True))
     if fixed_x + MIN_ROOM_X > X_LIMIT:
         raise ComposeError(
             f"X_TEMPLATE: its fixed text weighs {fixed_x} of {X_LIMIT}; leave at least {MIN_ROOM_X} for the headline"
