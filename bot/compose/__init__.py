@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.compose.arabic import strip_site_name
-from bot.compose.context import ComposeContext, arabic_date
+from bot.compose.context import ComposeContext, arabic_date, headline_of
 from bot.compose.fit import clean_text
 from bot.compose.hashtags import hashtags
 from bot.compose.image import prepare_image, render_card
@@ -36,7 +35,7 @@ class Posts:
 
 def compose_posts(article: Article, ctx: ComposeContext, *, photo: bytes | None = None) -> Posts:
     """Both posts for ``article`` (the article's analysis for hashtags is done once)."""
-    title = strip_site_name(clean_text(article.title), ctx.site_name)
+    title = headline_of(article, ctx.site_name)
     paragraphs = [clean_text(p) for p in article.paragraphs] or [clean_text(article.description or "")]
     section = clean_text(article.section.name) if article.section else None
     tags = hashtags(section or None, title, paragraphs)

@@ -6,6 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from bot.compose.arabic import strip_site_name
+from bot.compose.fit import clean_text, truncate_words
+from bot.exceptions import ComposeError
+from bot.models import Article
+
 if TYPE_CHECKING:
     from bot.config import Settings
 
@@ -50,3 +55,16 @@ def arabic_date(moment: datetime, tz: tzinfo) -> str:
         moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(tz)
     return f"{WEEKDAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} {local.year} - {local:%H:%M}"
+
+
+def headline_of(article: Article, site_name: str) -> str:
+    """The article's headline, clean and without the site name; the description or the first paragraph
+    when the title is empty.  ComposeError when the article has nothing to show at all."""
+    title = strip_site_name(clean_text(article.title), site_name)
+    if title:
+        return title
+    for fallback in (article.description or "", *article.paragraphs):
+        text = clean_text(fallback)
+        if text:
+            return truncate_words(text, 120)
+    raise ComposeError(f"{article.url}: the article has no title and no text")

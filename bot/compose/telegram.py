@@ -14,8 +14,7 @@ import html
 import re
 from collections.abc import Sequence
 
-from bot.compose.arabic import strip_site_name
-from bot.compose.context import ComposeContext, arabic_date
+from bot.compose.context import ComposeContext, arabic_date, headline_of
 from bot.compose.fit import RLM, clean_text, isolate_ltr, starts_rtl, truncate_words
 from bot.compose.hashtags import hashtags
 from bot.compose.links import add_utm, encode_url, share_links
@@ -39,7 +38,7 @@ def compose_telegram(
     ``tags`` skips recomputing the hashtags when the caller has them."""
     limit = CAPTION_LIMIT if photo is not None else TEXT_LIMIT
     template = telegram_template(ctx)
-    title = strip_site_name(clean_text(article.title), ctx.site_name)
+    title = headline_of(article, ctx.site_name)
     headline = truncate_words(title, HEADLINE_CHARS)
     paragraphs = [clean_text(p) for p in article.paragraphs] or [clean_text(article.description or "")]
     section = clean_text(article.section.name) if article.section else ""
@@ -113,7 +112,7 @@ def compose_breaking(text: str, ctx: ComposeContext) -> TelegramPost:
 
 def compose_correction(article: Article, ctx: ComposeContext) -> TelegramPost:
     """The text that replaces a post whose article the site withdrew (fits a caption as well)."""
-    title = truncate_words(strip_site_name(clean_text(article.title), ctx.site_name), 600)
+    title = truncate_words(headline_of(article, ctx.site_name), 600)
     site = _text(clean_text(ctx.site_name))
     final = _finish(f"⚠️ <b>تنويه</b>\nسحب {site} هذا الخبر ولم يعد متاحًا:\n«{_text(title)}»")
     return TelegramPost(html=final, plain=parse_telegram_html(final))

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.compose.arabic import strip_site_name
-from bot.compose.context import ComposeContext, arabic_date
+from bot.compose.context import ComposeContext, arabic_date, headline_of
 from bot.compose.fit import clean_text, rtl_lines, truncate_words
 from bot.compose.hashtags import hashtags
 from bot.compose.links import add_utm, encode_url
@@ -28,7 +27,7 @@ def compose_x(
 ) -> XPost:
     """The X post for ``article``; ``tags`` skips recomputing the hashtags when the caller has them."""
     template = x_template(ctx)
-    title = strip_site_name(clean_text(article.title), ctx.site_name)
+    title = headline_of(article, ctx.site_name)
     paragraphs = [clean_text(p) for p in article.paragraphs] or [clean_text(article.description or "")]
     section = clean_text(article.section.name) if article.section else ""
     if tags is None:
