@@ -20,8 +20,11 @@ import unicodedata
 _DIGITS = str.maketrans(
     {**{chr(0x0660 + d): str(d) for d in range(10)}, **{chr(0x06F0 + d): str(d) for d in range(10)}}
 )
-# tatweel, soft hyphen, zero-width and bidi controls, BOM, word joiner, Arabic letter mark
-_JUNK = re.compile("[\u0640\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# soft hyphen, zero-width and bidi controls, BOM, word joiner, Arabic letter mark
+_JUNK = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# tatweel that stretches a word (الأخــبار); one before a quote, digit or Latin (بـ"الجيش", بـ2025) is a joiner
+_TATWEEL = re.compile("\u0640+")
+_LETTER = re.compile("[\u0620-\u064a\u064b-\u065f\u0671-\u06d3]")
 _PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]+")
 _DROP_BLOCKS = re.compile(r"<(script|style|noscript|template|iframe)\b[^>]*>.*?(?:</\1\s*>|$)", re.I | re.S)
 _TAG = re.compile(r"<!--.*?(?:-->|$)|<!\[CDATA\[|\]\]>|</?[A-Za-z][^>]*(?:>|$)", re.S)
@@ -43,13 +46,20 @@ def ascii_digits(text: str) -> str:
 
 def strip_marks(text: str) -> str:
     """Diacritics (harakat), tatweel and invisible controls removed; letters untouched."""
-    return _MARKS.sub("", _JUNK.sub("", text))
+    return _MARKS.sub("", _JUNK.sub("", text.replace("\u0640", "")))
 
 
 def fold(text: str) -> str:
     """A matching key: the same word in its usual spelling variants gives the same key."""
-    text = _MARKS.sub("", _JUNK.sub("", text)).translate(_FOLD)
+    text = _MARKS.sub("", _JUNK.sub("", text.replace("\u0640", ""))).translate(_FOLD)
     return _SPACE.sub(" ", text).strip().casefold()
+
+
+def _tatweel(match: re.Match[str]) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    after_letter = start > 0 and _LETTER.match(text[start - 1]) is not None
+    before_letter = end < len(text) and _LETTER.match(text[end]) is not None
+    return "\u0640" if after_letter and not before_letter else ""
 
 
 def strip_tags(text: str) -> str:
@@ -73,6 +83,8 @@ def clean_text(text: str | None) -> str:
             if "&" in text:
                 text = html.unescape(text)
     text = _JUNK.sub("", text)
+    if "\u0640" in text:
+        text = _TATWEEL.sub(_tatweel, text)
     if _PRESENTATION.search(text):
         text = _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     return _SPACE.sub(" ", text).strip()
