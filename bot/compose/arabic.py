@@ -15,20 +15,18 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-_FOLD = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ى": "ي",
-        "ة": "ه",
-        "ـ": None,  # tatweel
-        "٫": ".",  # Arabic decimal separator
-        "٬": ",",  # Arabic thousands separator
-        **{chr(0x0660 + d): str(d) for d in range(10)},  # ٠-٩
-        **{chr(0x06F0 + d): str(d) for d in range(10)},  # ۰-۹ (Persian/Urdu forms)
-    }
+_FOLD: tuple[tuple[str, str], ...] = (
+    ("أ", "ا"),
+    ("إ", "ا"),
+    ("آ", "ا"),
+    ("ٱ", "ا"),
+    ("ى", "ي"),
+    ("ة", "ه"),
+    ("ـ", ""),  # tatweel
+    ("٫", "."),  # Arabic decimal separator
+    ("٬", ","),  # Arabic thousands separator
+    *((chr(0x0660 + d), str(d)) for d in range(10)),  # ٠-٩
+    *((chr(0x06F0 + d), str(d)) for d in range(10)),  # ۰-۹ (Persian/Urdu forms)
 )
 # harakat, Quranic annotation marks, superscript alef
 _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
@@ -51,12 +49,16 @@ _STOP_SOURCE = """
 """
 _PREFIX = re.compile(r"^(?:(?:وبال|وكال|وال|بال|كال|فال|لل|ال)(?=.{3})|و(?=.{4}))")
 _SUFFIX = re.compile(r"^(.{3,}?)(?:ها|ان|ات|ون|ين|يه|يا|ه|ي)$")
+_PREFIX_FIRST = frozenset("وبكفل" + "ا")
+_SUFFIX_LAST = frozenset("انتهي")
 
 
 def normalize(text: str) -> str:
     """Fold an Arabic (or mixed) text for matching; not for display."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _MARKS.sub("", text).translate(_FOLD)
+    text = _MARKS.sub("", unicodedata.normalize("NFKC", text))
+    for variant, plain in _FOLD:  # str.replace per pair is ~40x faster than str.translate with a dict
+        if variant in text:
+            text = text.replace(variant, plain)
     return text.casefold()
 
 
@@ -70,12 +72,23 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall(normalize(text))
 
 
+def normalized_words(normalized: str) -> list[str]:
+    """The words of an already normalised text."""
+    return _WORD.findall(normalized)
+
+
 def stem(token: str) -> str:
     """A light stem of a *normalised* token: conjunction/article prefixes and common suffixes off,
     never leaving fewer than three letters (Light10-style; enough to match والناتو with الناتو)."""
-    token = _PREFIX.sub("", token, count=1)
-    match = _SUFFIX.match(token)
-    return match.group(1) if match else token
+    if token[:1] in _PREFIX_FIRST:
+        match = _PREFIX.match(token)
+        if match:
+            token = token[match.end() :]
+    if token[-1:] in _SUFFIX_LAST:
+        match = _SUFFIX.match(token)
+        if match:
+            return match.group(1)
+    return token
 
 
 def is_stop(token: str) -> bool:
@@ -97,6 +110,22 @@ def stems(tokens: Iterable[str]) -> list[str]:
         if stemmed is None:
             stemmed = memo[token] = stem(token)
         out.append(stemmed)
+    return out
+
+
+def content_stems_each(normalised_texts: Iterable[str]) -> list[list[str]]:
+    """:func:`content_stems` of each of several *normalised* texts, each distinct word handled once."""
+    memo: dict[str, str] = {}  # "" marks a stop word
+    out = []
+    for text in normalised_texts:
+        row = []
+        for token in _WORD.findall(text):
+            stemmed = memo.get(token)
+            if stemmed is None:
+                stemmed = memo[token] = "" if is_stop(token) else stem(token)
+            if stemmed:
+                row.append(stemmed)
+        out.append(row)
     return out
 
 

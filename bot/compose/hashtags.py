@@ -75,12 +75,14 @@ def key_terms(title: str, body: str) -> list[str]:
     title_words = words(title)
     normal = {w: normalize(w) for w in title_words}
     vocabulary = {*body_tokens, *normal.values()}
-    key_of = {n: _key(n, vocabulary) for n in vocabulary}
-    keys = [key_of[t] for t in body_tokens]
+    title_keys = [_key(normal[w], vocabulary) for w in title_words]
+    # a token's key is a substring of it, so only tokens containing a headline key can count for one
+    wanted = {k for k in title_keys if k}
+    key_of = {t: _key(t, vocabulary) for t in vocabulary if any(k in t for k in wanted)}
+    keys = [key_of.get(t, "") for t in body_tokens]
     tf = Counter(keys)
     pairs = Counter(pairwise(keys))
 
-    title_keys = [key_of[normal[w]] for w in title_words]
     forms = [_bare(w, vocabulary) for w in title_words]
     usable = [not _skip(k, normal[w]) and (tf[k] > 0 or not keys) for k, w in zip(title_keys, title_words, strict=True)]
     scored: list[tuple[float, int, str, tuple[str, ...]]] = []

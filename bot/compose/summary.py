@@ -21,8 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.compose.arabic import content_stems, is_stop, strip_dateline, strip_site_name, tokens
-from bot.compose.arabic import stems as all_stems
+from bot.compose.arabic import content_stems, content_stems_each, normalize, strip_dateline, strip_site_name
 from bot.compose.fit import truncate_words
 from bot.compose.sentences import split_sentences
 
@@ -109,9 +108,10 @@ def _paragraphs(text: str | Sequence[str], site_name: str | None) -> list[str]:
 
 def _scored(paragraphs: list[str], title: str | None, site_name: str | None, weights: Weights) -> list[_Sentence]:
     texts = [s for p in paragraphs for s in split_sentences(p)]
-    sentence_tokens = [[t for t in tokens(text) if not is_stop(t)] for text in texts]
-    flat = iter(all_stems([t for sentence in sentence_tokens for t in sentence]))
-    stems = [[next(flat) for _ in sentence] for sentence in sentence_tokens]
+    normalised = normalize("\n".join(texts)).split("\n")  # one pass; sentences hold no line breaks
+    if len(normalised) != len(texts):  # NFKC turned something into a line break: go one by one
+        normalised = [normalize(t) for t in texts]
+    stems = content_stems_each(normalised)
     tf = Counter(stem for sentence in stems for stem in sentence)
     title_stems = frozenset(content_stems(strip_site_name(title, site_name))) if title else frozenset()
     raw: list[float] = []
