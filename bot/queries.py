@@ -1,0 +1,151 @@
+"""Store queries the reader and editor services need beyond the store's repositories.
+
+Read-only helpers for the search index (:func:`search_docs`, :func:`changed_since`), a batch lookup
+(:func:`articles_by_ids`), and two outbox writes for editors: :func:`enqueue` (deliveries for an article
+already stored — a pushed article the feed had baselined, or a preview published later) and
+:func:`fan_out_everyone` (a breaking alert to every active subscriber, one row per chat).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import String, and_, cast, distinct, insert, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.models import DeliveryStatus, Destination, DestinationKind
+from bot.store import StoredArticle
+from bot.store.articles import row_to_article
+from bot.store.tables import articles, deliveries, subscribers
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    id: int
+    seen_at: datetime
+    title: str
+    text: str  # the normalised search text
+    updated_at: datetime
+
+
+_DOC_COLUMNS = (articles.c.id, articles.c.seen_at, articles.c.title, articles.c.search_text, articles.c.updated_at)
+
+
+def _doc(row: Any) -> SearchDoc:
+    return SearchDoc(int(row[0]), row[1], row[2] or "", row[3] or "", row[4])
+
+
+async def search_docs(engine: AsyncEngine, *, after_id: int = 0, newest: int | None = None) -> list[SearchDoc]:
+    """Articles with ``id > after_id`` (oldest first); with ``newest`` only that many of the most recent."""
+    q = select(*_DOC_COLUMNS).where(articles.c.id > after_id, articles.c.withdrawn.is_(False))
+    if newest is not None:
+        q = q.order_by(articles.c.id.desc()).limit(newest)
+    async with engine.connect() as conn:
+        rows = (await conn.execute(q)).all()
+    docs = [_doc(r) for r in rows]
+    docs.sort(key=lambda d: d.id)
+    return docs
+
+
+async def changed_since(engine: AsyncEngine, since: datetime, *, up_to_id: int) -> list[SearchDoc]:
+    """Articles (``id <= up_to_id``) updated after ``since``: their text may have changed."""
+    q = select(*_DOC_COLUMNS).where(articles.c.updated_at > since, articles.c.id <= up_to_id)
+    async with engine.connect() as conn:
+        return [_doc(r) for r in (await conn.execute(q)).all()]
+
+
+async def articles_by_ids(engine: AsyncEngine, ids: Sequence[int]) -> dict[int, StoredArticle]:
+    """The visible (not withdrawn) articles among ``ids``."""
+    if not ids:
+        return {}
+    q = select(articles).where(articles.c.id.in_(list(ids)), articles.c.withdrawn.is_(False))
+    async with engine.connect() as conn:
+        rows = (await conn.execute(q)).all()
+    out = {}
+    for row in rows:
+        m = row._mapping
+        out[int(m["id"])] = StoredArticle(int(m["id"]), row_to_article(row), m["version"], m["seen_at"], m["withdrawn"])
+    return out
+
+
+async def enqueue(
+    engine: AsyncEngine, article_id: int, destinations: Sequence[Destination], *, now: datetime | None = None
+) -> int:
+    """Make every destination due for ``article_id``: missing rows are created, rows that were never sent
+    (SKIPPED while paused, DEAD) are re-opened.  Rows already SENT or in flight are left alone.  A
+    ``subscriber`` destination with a section slug fans out to that section's active subscribers.
+    Returns how many rows became due."""
+    now = now or datetime.now(UTC)
+    row = {"status": DeliveryStatus.PENDING.value, "attempts": 0, "next_attempt_at": now, "updated_at": now}
+    count = 0
+    async with engine.begin() as conn:
+        existing = {
+            key: status
+            for key, status in (
+                await conn.execute(
+                    select(deliveries.c.destination, deliveries.c.status).where(deliveries.c.article_id == article_id)
+                )
+            ).all()
+        }
+        reopen = [k for k, s in existing.items() if s in (DeliveryStatus.SKIPPED.value, DeliveryStatus.DEAD.value)]
+        wanted = {d.key for d in destinations if d.kind is not DestinationKind.SUBSCRIBER}
+        fresh = sorted(wanted - existing.keys())
+        if fresh:
+            await conn.execute(
+                insert(deliveries),
+                [{"article_id": article_id, "destination": k, "created_at": now, **row} for k in fresh],
+            )
+            count += len(fresh)
+        for d in destinations:
+            if d.kind is DestinationKind.SUBSCRIBER and d.target:
+                count += await _fan_out(conn, article_id, now, subscribers.c.section_slug == d.target)
+        targets = [k for k in reopen if k in wanted or k.startswith(DestinationKind.SUBSCRIBER.value + ":")]
+        if targets:
+            res = await conn.execute(
+                update(deliveries)
+                .where(deliveries.c.article_id == article_id, deliveries.c.destination.in_(targets))
+                .values(last_error=None, **row)
+            )
+            count += int(res.rowcount)
+    return count
+
+
+async def fan_out_everyone(engine: AsyncEngine, article_id: int, *, now: datetime | None = None) -> int:
+    """One delivery per chat that has any active subscription (a breaking alert)."""
+    async with engine.begin() as conn:
+        return await _fan_out(conn, article_id, now or datetime.now(UTC), None)
+
+
+async def _fan_out(conn: Any, article_id: int, now: datetime, where: Any) -> int:
+    taken = select(deliveries.c.destination).where(deliveries.c.article_id == article_id)
+    dest = literal(DestinationKind.SUBSCRIBER.value + ":") + cast(subscribers.c.chat_id, String(64))
+    cond = and_(subscribers.c.active.is_(True), dest.not_in(taken))
+    if where is not None:
+        cond = and_(cond, where)
+    chats = select(distinct(subscribers.c.chat_id).label("chat_id")).where(cond).subquery()
+    when = articles.c.seen_at.type
+    sel = select(
+        literal(article_id),
+        literal(DestinationKind.SUBSCRIBER.value + ":") + cast(chats.c.chat_id, String(64)),
+        literal(DeliveryStatus.PENDING.value),
+        literal(0),
+        literal(now, when),
+        literal(now, when),
+        literal(now, when),
+        literal(False),
+    )
+    cols = [
+        "article_id",
+        "destination",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
+        "updated_at",
+        "as_photo",
+    ]
+    res = await conn.execute(insert(deliveries).from_select(cols, sel))
+    return max(int(res.rowcount), 0)
