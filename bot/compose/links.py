@@ -2,7 +2,7 @@
 
 * :func:`encode_url` percent-encodes an IRI (Arabic path, query or fragment; IDNA host) and leaves
   existing ``%XX`` escapes alone, so twitter-text sees the whole URL (it stops at a raw Arabic letter)
-  and every platform gets the same bytes.
+  and every platform gets the same bytes (:func:`bot.sources.urls.percent_encode_url`, pure as well).
 * :func:`add_utm` sets ``utm_source``/``utm_medium``/``utm_campaign``; existing ``utm_*`` parameters are
   replaced, never duplicated, and every other parameter is kept byte for byte.
 * :func:`share_links` builds the four share URLs (Telegram, X, Facebook, WhatsApp); every value is
@@ -15,10 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from bot.sources.urls import percent_encode_url
+
 UTM_MEDIUM = "social"
-# RFC 3986 characters kept as they are (reserved + unreserved + "%" for existing escapes)
-_SAFE_PATH = "/:@!$&'()*+,;=-._~%"
-_SAFE_QUERY = "/?:@!$&'()*+,;=-._~%"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,29 +29,9 @@ class ShareLinks:
 
 
 def encode_url(url: str) -> str:
-    """``url`` with every non-ASCII or unsafe character percent-encoded (UTF-8) and an IDNA host."""
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return quote(url, safe=_SAFE_QUERY + "#")
-    netloc = parts.netloc
-    host = parts.hostname or ""
-    if host and not host.isascii():
-        try:
-            ascii_host = host.encode("idna").decode("ascii")
-        except UnicodeError:
-            ascii_host = quote(host, safe="")
-        netloc = netloc.replace(host, ascii_host) if host in netloc else ascii_host
-    return urlunsplit(
-        (
-            parts.scheme,
-            quote(netloc, safe=_SAFE_PATH + "[]"),
-            quote(parts.path, safe=_SAFE_PATH),
-            quote(parts.query, safe=_SAFE_QUERY),
-            quote(parts.fragment, safe=_SAFE_QUERY),
-        )
-    )
+    """``url`` with every non-ASCII character percent-encoded (UTF-8), a bare ``%`` escaped and an IDNA
+    host; existing ``%XX`` escapes kept.  The one implementation lives in :mod:`bot.sources.urls`."""
+    return percent_encode_url(url)
 
 
 def add_utm(url: str, source: str, campaign: str, *, medium: str = UTM_MEDIUM) -> str:
