@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from bot.exceptions import ConfigError
 
-COMMANDS = ("run", "check", "demo")
+COMMANDS = ("run", "check", "demo", "preview", "summarize")
 
 
 def build_parser() -> argparse.ArgumentParser:
