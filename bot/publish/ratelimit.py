@@ -39,7 +39,10 @@ _NEVER = float("-inf")
 @dataclass(frozen=True, slots=True)
 class Limits:
     """Rates for one bot token.  ``margin`` (seconds) is added to every per-chat spacing so that the
-    few milliseconds between a release and the request reaching Telegram cannot break a window."""
+    few milliseconds between a release and the request reaching Telegram cannot break a window.
+    ``batch``: sends released together per tick, so one event-loop wake-up serves ``batch`` sends
+    (cheaper where a wake-up costs more CPU than a send), but a sliding second may then hold up to
+    ``overall_rate`` + ``batch`` sends: keep 1 at 29/s against Telegram's 30 (batch 3 measured 429s)."""
 
     overall_rate: float = 29.0
     group_max: int = 20
@@ -47,6 +50,7 @@ class Limits:
     chat_rate: float = 1.0
     chat_burst: int = 3
     margin: float = 0.05
+    batch: int = 1
 
 
 def chat_key(chat: str | int) -> tuple[str, bool]:
@@ -64,12 +68,13 @@ class RateLimiter:
         self.limits = limits or Limits()
         lim = self.limits
         self._interval = 1.0 / lim.overall_rate
+        self._slack = self._interval / 4
         self._chat_step = 1.0 / lim.chat_rate + lim.margin
         self._chat_tolerance = (lim.chat_burst - 1) * self._chat_step
         self._queue: deque[tuple[str, bool, asyncio.Future[bool]]] = deque()
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = 0.0
-        self._last_release = _NEVER
+        self._next_at = _NEVER
         self._paused_until = _NEVER
         self._tat: dict[str, float] = {}  # private chats: GCRA theoretical arrival time
         self._windows: dict[str, deque[float]] = {}  # groups: release times in the window
@@ -147,7 +152,7 @@ class RateLimiter:
     def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
         if self._timer is not None or not self._queue:
             return
-        at = max(self._last_release + self._interval, self._paused_until)
+        at = max(self._next_at, self._paused_until)
         self._timer_at = at
         self._timer = loop.call_at(at, self._release, loop)
 
@@ -157,7 +162,8 @@ class RateLimiter:
         if now < self._paused_until:
             self._arm(loop)
             return
-        while self._queue:
+        released = 0
+        while self._queue and released < self.limits.batch:
             key, group, fut = self._queue.popleft()
             if fut.done():  # the waiter was cancelled
                 continue
@@ -165,8 +171,13 @@ class RateLimiter:
                 fut.set_result(False)  # its chat is busy: step aside, queue again when ready
                 continue
             self._commit(key, group, now)
-            self._last_release = now
-            self.released += 1
+            released += 1
             fut.set_result(True)
-            break
+        if released:
+            self.released += released
+            # Keep to the ideal grid (a tick that fires a little late must not slow the whole fan-out
+            # down), but never let a gap shrink by more than a quarter interval: any 30 intervals then
+            # still span ≥ 30 × interval - slack (1.026 s at 29/s), so a sliding second holds ≤ 30.
+            step = released * self._interval
+            self._next_at = max(self._next_at + step, now + step - self._slack)
         self._arm(loop)

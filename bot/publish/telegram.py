@@ -18,7 +18,7 @@ import re
 from collections import Counter, OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message
@@ -60,7 +60,9 @@ def plain_text(html: str) -> str:
     return htmllib.unescape(_TAG.sub("", html)).strip()
 
 
-def keyboard(buttons: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
+@lru_cache(maxsize=256)
+def keyboard(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of url buttons (cached: a fan-out sends the same one thousands of times)."""
     rows = [[InlineKeyboardButton(b.text, url=b.url) for b in row] for row in buttons if row]
     return InlineKeyboardMarkup(rows) if rows else None
 
