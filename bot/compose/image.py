@@ -102,5 +102,5 @@ def _encode(img: Image.Image) -> bytes | None:
 
 def _jpeg(img: Image.Image, quality: int) -> bytes:
     buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=quality, optimize=True, progressive=True)
+    img.save(buf, "JPEG", quality=quality)  # optimize/progressive: 4-7x slower for 10-40% fewer bytes
     return buf.getvalue()
