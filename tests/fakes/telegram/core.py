@@ -4,17 +4,14 @@ the envelope, and the query API tests assert on.  Methods live in ``methods.py``
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import re
-import socket
-import struct
 import time
 from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.telegram.faults import Fault, FaultBook
+from tests.fakes.telegram.faults import Fault, FaultBook, answer_fault
 from tests.fakes.telegram.limits import FloodControl, Limits
 from tests.fakes.telegram.records import Call, Chat, Message
 from tests.fakes.telegram.validate import ApiError, bad
@@ -258,7 +255,8 @@ class Core:
                 chat = self.resolve(params["chat_id"])
             fault = self.faults.take(method, str(chat.id) if chat else None)
             if fault is not None and fault.kind != "slow":
-                return await self._fault(request, fault, name, chat, params)
+                self._log(name, chat, params, fault.logged_status, fault.logged_description, fault.parameters)
+                return await answer_fault(request, fault, self._closing)
             if fault is not None and fault.seconds:
                 await asyncio.sleep(fault.seconds)
             counted = method in COUNTED and chat is not None
@@ -290,30 +288,3 @@ class Core:
             Call(name, str(chat.id) if chat else None, params, status, description, time.monotonic(), retry)
         )
         self._changed.set()
-
-    async def _fault(
-        self, request: web.Request, fault: Fault, name: str, chat: Chat | None, params: dict[str, Any]
-    ) -> web.StreamResponse:
-        self._log(
-            name,
-            chat,
-            params,
-            0 if fault.kind in ("hang", "reset") else fault.status,
-            f"fault: {fault.kind}" if fault.kind in ("hang", "reset") else fault.description,
-            fault.parameters,
-        )
-        if fault.kind == "hang":
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._closing.wait()
-            raise asyncio.CancelledError
-        if fault.kind == "reset":
-            transport = request.transport
-            if transport is not None:
-                sock = transport.get_extra_info("socket")
-                if sock is not None:
-                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                transport.abort()
-            raise asyncio.CancelledError
-        if fault.kind == "raw":
-            return web.Response(status=fault.status, text=fault.description, content_type="text/html")
-        return _envelope(fault.status, fault.description, fault.parameters)

@@ -7,8 +7,14 @@ blocked the bot stays blocked).  Faults are checked before flood control and val
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import socket
+import struct
 from dataclasses import dataclass, field
 from typing import Any
+
+from aiohttp import web
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +25,14 @@ class Fault:
     parameters: dict[str, Any] | None = None
     seconds: float | None = None
     method: str | None = None  # the method this fault naturally applies to
+
+    @property
+    def logged_status(self) -> int:
+        return 0 if self.kind in ("hang", "reset") else self.status
+
+    @property
+    def logged_description(self) -> str:
+        return f"fault: {self.kind}" if self.kind in ("hang", "reset") else self.description
 
     @classmethod
     def server_error(cls, status: int = 500) -> Fault:
@@ -110,3 +124,25 @@ class FaultBook:
                     self.rules.remove(rule)
             return rule.fault
         return None
+
+
+async def answer_fault(request: web.Request, fault: Fault, closing: asyncio.Event) -> web.StreamResponse:
+    """Answer (or refuse to answer) ``request`` as ``fault`` says."""
+    if fault.kind == "hang":
+        with contextlib.suppress(asyncio.CancelledError):
+            await closing.wait()
+        raise asyncio.CancelledError
+    if fault.kind == "reset":
+        transport = request.transport
+        if transport is not None:
+            sock = transport.get_extra_info("socket")
+            if sock is not None:  # SO_LINGER 0: close with a TCP RST
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            transport.abort()
+        raise asyncio.CancelledError
+    if fault.kind == "raw":
+        return web.Response(status=fault.status, text=fault.description, content_type="text/html")
+    body: dict[str, Any] = {"ok": False, "error_code": fault.status, "description": fault.description}
+    if fault.parameters:
+        body["parameters"] = fault.parameters
+    return web.json_response(body, status=fault.status)
