@@ -113,20 +113,11 @@ def stems(tokens: Iterable[str]) -> list[str]:
     return out
 
 
-def content_stems_each(normalised_texts: Iterable[str]) -> list[list[str]]:
+def content_stems_each(normalised_texts: list[str]) -> list[list[str]]:
     """:func:`content_stems` of each of several *normalised* texts, each distinct word handled once."""
-    memo: dict[str, str] = {}  # "" marks a stop word
-    out = []
-    for text in normalised_texts:
-        row = []
-        for token in _WORD.findall(text):
-            stemmed = memo.get(token)
-            if stemmed is None:
-                stemmed = memo[token] = "" if is_stop(token) else stem(token)
-            if stemmed:
-                row.append(stemmed)
-        out.append(row)
-    return out
+    rows = [_WORD.findall(text) for text in normalised_texts]
+    memo = {t: "" if is_stop(t) else stem(t) for t in {t for row in rows for t in row}}  # "" = stop word
+    return [[s for t in row if (s := memo[t])] for row in rows]
 
 
 def has_arabic(text: str) -> bool:

@@ -77,8 +77,9 @@ def key_terms(title: str, body: str) -> list[str]:
     vocabulary = {*body_tokens, *normal.values()}
     title_keys = [_key(normal[w], vocabulary) for w in title_words]
     # a token's key is a substring of it, so only tokens containing a headline key can count for one
-    wanted = {k for k in title_keys if k}
-    key_of = {t: _key(t, vocabulary) for t in vocabulary if any(k in t for k in wanted)}
+    wanted = sorted({k for k in title_keys if k}, key=len, reverse=True)
+    contains = re.compile("|".join(map(re.escape, wanted))).search if wanted else None
+    key_of = {t: _key(t, vocabulary) for t in vocabulary if contains and contains(t)}
     keys = [key_of.get(t, "") for t in body_tokens]
     tf = Counter(keys)
     pairs = Counter(pairwise(keys))

@@ -50,16 +50,15 @@ def add_utm(url: str, source: str, campaign: str, *, medium: str = UTM_MEDIUM) -
 def share_links(url: str, text: str, campaign: str) -> ShareLinks:
     """Share URLs for an article ``url`` with a suggested ``text`` (the headline)."""
     base = encode_url(url)
+    quoted_text = quote(text, safe="")
 
     def tagged(source: str) -> str:
         return quote(add_utm(base, source, campaign), safe="")
 
+    whatsapp = f"{quoted_text}%0A{tagged('whatsapp')}" if text else tagged("whatsapp")
     return ShareLinks(
-        telegram=f"https://t.me/share/url?url={tagged('telegram')}&text={quote(text, safe='')}",
-        x=f"https://x.com/intent/tweet?text={quote(text, safe='')}&url={tagged('x')}",
+        telegram=f"https://t.me/share/url?url={tagged('telegram')}&text={quoted_text}",
+        x=f"https://x.com/intent/tweet?text={quoted_text}&url={tagged('x')}",
         facebook=f"https://www.facebook.com/sharer/sharer.php?u={tagged('facebook')}",
-        whatsapp="https://wa.me/?text="
-        + quote(
-            f"{text}\n{add_utm(base, 'whatsapp', campaign)}" if text else add_utm(base, "whatsapp", campaign), safe=""
-        ),
+        whatsapp=f"https://wa.me/?text={whatsapp}",
     )

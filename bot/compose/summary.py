@@ -102,7 +102,7 @@ def _paragraphs(text: str | Sequence[str], site_name: str | None) -> list[str]:
     if paragraphs:
         paragraphs[0] = strip_dateline(paragraphs[0], site_name)
     if site_name:
-        paragraphs = [p for p in paragraphs if strip_site_name(p, site_name)]
+        paragraphs = [p for p in paragraphs if p != site_name.strip()]  # a signature line
     return paragraphs
 
 

@@ -137,20 +137,22 @@ def _attribute_value(html: str, i: int) -> tuple[str, int]:
         if i < n and not html[i].isspace() and html[i] != ">":
             raise ValueError(f"Unexpected end of name token at byte offset {_offset(html, start)}")
         return html[start:i].lower(), i
-    i += 1
-    value: list[str] = []
-    while i < n and html[i] != quote:
-        if html[i] == "&":
-            decoded, end = _entity(html, i)
-            if decoded is not None:
-                value.append(decoded)
-                i = end
-                continue
-        value.append(html[i])
-        i += 1
-    if i < n:
-        i += 1  # the closing quote
-    return "".join(value), i
+    close = html.find(quote, i + 1)
+    if close < 0:
+        return _decode(html[i + 1 :]), n
+    return _decode(html[i + 1 : close]), close + 1  # after the closing quote
+
+
+def _decode(raw: str) -> str:
+    """Entities decoded as tdlib does; an ``&`` that starts no valid entity stays."""
+    if "&" not in raw:
+        return raw
+
+    def one(match: re.Match[str]) -> str:
+        decoded, _end = _entity(match.string, match.start())
+        return decoded if decoded is not None else match.group(0)
+
+    return _ENTITY.sub(one, raw)
 
 
 def _end_tag(html: str, i: int, begin: int, stack: list[str]) -> int:

@@ -41,18 +41,18 @@ def compose_x(
         "summary": "",
         "hashtags": "",
     }
-    text, values = _fit(template, values, list(tags))
+    text, values, weight = _fit(template, values, list(tags))
     if "summary" in template.fields:
-        room = X_LIMIT - x_weight(text)
+        room = X_LIMIT - weight
         while room > 20:
             summary = summarize(paragraphs, room, title=title, site_name=ctx.site_name)
             candidate = _render(template, values | {"summary": summary})
-            over = x_weight(candidate) - X_LIMIT
-            if over <= 0:
-                text = candidate
+            candidate_weight = x_weight(candidate)
+            if candidate_weight <= X_LIMIT:
+                text, weight = candidate, candidate_weight
                 break
-            room -= over
-    if not text or x_weight(text) > X_LIMIT:
+            room -= candidate_weight - X_LIMIT
+    if not text or weight > X_LIMIT:
         raise ComposeError(f"could not fit the X post in {X_LIMIT} weighted characters")
     return XPost(text=text, photo=photo)
 
@@ -66,18 +66,21 @@ def compose_breaking_x(text: str, ctx: ComposeContext) -> XPost:
     return XPost(text=rtl_lines(f"🔴 عاجل | {fitted}"))
 
 
-def _fit(template: Template, values: dict[str, str], tags: list[str]) -> tuple[str, dict[str, str]]:
-    """The post without summary: all hashtags that fit, the headline cut only when it alone is too long."""
+def _fit(template: Template, values: dict[str, str], tags: list[str]) -> tuple[str, dict[str, str], int]:
+    """The post without summary and its weight: all hashtags that fit, the headline cut only when it alone
+    is too long."""
     for count in range(len(tags), -1, -1):
         chosen = values | {"hashtags": " ".join(tags[:count])}
         text = _render(template, chosen)
-        if x_weight(text) <= X_LIMIT:
-            return text, chosen
+        weight = x_weight(text)
+        if weight <= X_LIMIT:
+            return text, chosen, weight
     headline = truncate_words(
         values["headline"], X_LIMIT, measure=lambda h: x_weight(_render(template, values | {"headline": h}))
     )
     chosen = values | {"headline": headline}
-    return (_render(template, chosen) if headline else ""), chosen
+    text = _render(template, chosen) if headline else ""
+    return text, chosen, x_weight(text)
 
 
 def _render(template: Template, values: dict[str, str]) -> str:
