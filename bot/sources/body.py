@@ -176,3 +176,26 @@ def split_dateline(first: str, site_names: Iterable[str]) -> tuple[str | None, s
 def looks_like_kicker(text: str) -> bool:
     """A one-line sub-headline: short, and not a finished sentence."""
     return 0 < len(text) <= 200 and not _SENTENCE_END.search(text)
+
+
+def split_opening(
+    paragraphs: list[str], site_names: Iterable[str], kicker: str | None = None
+) -> tuple[str | None, str | None, list[str]]:
+    """(dateline, kicker, paragraphs) from a body's opening: «أخبار هنا العالم - <kicker>» then the text.
+
+    The rest of a dateline paragraph is the kicker when it reads like one (short, no full stop) and
+    more text follows; otherwise it stays the first paragraph.  A given ``kicker`` is kept, and a first
+    paragraph that only repeats it is dropped.
+    """
+    dateline = None
+    if paragraphs:
+        dateline, rest = split_dateline(paragraphs[0], site_names)
+        if dateline is not None:
+            if looks_like_kicker(rest) and len(paragraphs) > 1:
+                kicker = kicker or rest
+                paragraphs = paragraphs[1:]
+            else:
+                paragraphs = [rest, *paragraphs[1:]] if rest else paragraphs[1:]
+    if kicker and paragraphs and fold(paragraphs[0]) == fold(kicker):
+        paragraphs = paragraphs[1:]
+    return dateline, kicker, paragraphs

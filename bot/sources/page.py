@@ -30,7 +30,7 @@ from lxml import html as lxml_html
 
 from bot.exceptions import ParseError
 from bot.models import Article, Section
-from bot.sources.body import body_paragraphs, is_chrome_text, looks_like_kicker, split_dateline, strip_chrome
+from bot.sources.body import body_paragraphs, is_chrome_text, split_opening, strip_chrome
 from bot.sources.dates import parse_date
 from bot.sources.meta import PageMeta, first_text, read_meta
 from bot.sources.sections import section_for
@@ -254,17 +254,7 @@ def extract_article(
     if sum(map(len, paragraphs)) < MIN_BODY_CHARS and sum(map(len, ld_body)) > sum(map(len, paragraphs)):
         paragraphs = ld_body
     paragraphs = [p for p in paragraphs if fold(p) != fold(title)]
-    dateline = None
-    if paragraphs:
-        dateline, rest = split_dateline(paragraphs[0], names[:2])
-        if dateline is not None:
-            if looks_like_kicker(rest) and len(paragraphs) > 1:
-                kicker = kicker or rest
-                paragraphs = paragraphs[1:]
-            else:
-                paragraphs = [rest, *paragraphs[1:]] if rest else paragraphs[1:]
-    if kicker and paragraphs and fold(paragraphs[0]) == fold(kicker):
-        paragraphs = paragraphs[1:]
+    dateline, kicker, paragraphs = split_opening(paragraphs, names[:2], kicker)
     return Article(
         url=normalize_url(canonical),
         title=title,

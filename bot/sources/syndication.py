@@ -28,24 +28,24 @@ def parse_syndication(data: bytes, url: str, tz: tzinfo) -> list[FeedEntry]:
         resolve_relative_uris=True,
     )
     raw_entries: list[Mapping[str, Any]] = parsed.get("entries") or []
+    malformed = f"malformed feed: {parsed.get('bozo_exception') or 'not well-formed XML'}"
     if parsed.get("bozo") and not raw_entries:
-        reason = parsed.get("bozo_exception")
-        raise ParseError(url, f"malformed feed: {reason or 'not well-formed XML'}")
+        raise ParseError(url, malformed)
     if not parsed.get("version") and not raw_entries and not parsed.get("feed"):
         raise ParseError(url, "not a feed: feedparser found no channel and no items")
-    entries = []
+    entries, skipped = [], []
     for index, raw in enumerate(raw_entries, start=1):
         entry = _entry(raw, url, tz)
         if entry is None:
-            skip(url, index, "no usable link or permalink guid")
+            skipped.append(index)
         else:
             entries.append(entry)
     if parsed.get("bozo"):
         if not entries:
-            raise ParseError(url, f"malformed feed: {parsed.get('bozo_exception') or 'not well-formed XML'}")
-        log.info(
-            "feed %s is not well-formed (%s); %d items read anyway", url, parsed.get("bozo_exception"), len(entries)
-        )
+            raise ParseError(url, malformed)  # the whole feed fails: one line from the caller, not per item
+        log.info("feed %s is not well-formed (%s); %d items read anyway", url, malformed, len(entries))
+    for index in skipped:
+        skip(url, index, "no usable link or permalink guid")
     return entries
 
 

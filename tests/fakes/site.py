@@ -26,7 +26,8 @@ What it serves:
 * conditional GET (ETag and Last-Modified → 304) unless ``conditional = False``; gzip when asked for
   unless ``gzip = False``.
 
-Knobs: ``link_style`` ("raw" Arabic paths or "encoded" %XX in feeds), ``tracking`` (utm_* on feed links),
+Knobs: ``delay`` (seconds before each answer; ``peak[path]`` then shows concurrency), ``guid_prefix``,
+``link_style`` ("raw" Arabic paths or "encoded" %XX in feeds), ``tracking`` (utm_* on feed links),
 ``full_content`` (RSS carries the body in content:encoded), ``page_meta`` (OpenGraph/canonical on pages),
 ``feed_size``.
 
@@ -89,11 +90,15 @@ class FakeArticle:
     published: datetime
     updated: datetime | None = None
     image: bool = True
+    url_slug: str = ""  # the Arabic slug of its URL; set once from the first title (a title edit keeps it)
+
+    def __post_init__(self) -> None:
+        if not self.url_slug:
+            object.__setattr__(self, "url_slug", "-".join(self.title.split()[:5]))
 
     @property
     def path(self) -> str:
-        words = "-".join(self.title.split()[:5])
-        return f"/news/{self.id}/{words}"
+        return f"/news/{self.id}/{self.url_slug}"
 
     @property
     def changed(self) -> datetime:
@@ -155,6 +160,10 @@ class FakeSite:
     gzip: bool = True
     feed_size: int = 50
     huge_bytes: int = 20_000_000
+    delay: float = 0.0  # seconds before every answer (to observe concurrency)
+    guid_prefix: str = "huna-"
+    peak: dict[str, int] = field(default_factory=dict)  # most requests in flight at once, per path
+    _in_flight: dict[str, int] = field(default_factory=dict)
     base_url: str = ""
     requests: list[Seen] = field(default_factory=list)
     _faults: dict[str, list[_Fault]] = field(default_factory=dict)
@@ -240,7 +249,7 @@ class FakeSite:
         return article
 
     def update(self, article_id: int, **changes: Any) -> FakeArticle:
-        """Change an article (title, paragraphs, image …); it is marked updated now."""
+        """Change an article (title, paragraphs, image, url_slug …); it is marked updated now."""
         old = self.get(article_id)
         if "paragraphs" in changes:
             changes["paragraphs"] = tuple(changes["paragraphs"])
@@ -284,6 +293,18 @@ class FakeSite:
     ) -> web.StreamResponse:
         path = unquote(request.path)
         self.requests.append(Seen(request.method, path, dict(request.headers)))
+        self._in_flight[path] = self._in_flight.get(path, 0) + 1
+        self.peak[path] = max(self.peak.get(path, 0), self._in_flight[path])
+        try:
+            if self.delay:
+                await asyncio.sleep(self.delay)
+            return await self._serve(request, handler, path)
+        finally:
+            self._in_flight[path] -= 1
+
+    async def _serve(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]], path: str
+    ) -> web.StreamResponse:
         kind = self._take_fault(path) or self._take_fault(request.path)
         if kind is None or kind in ("cp1256", "cp1256_undeclared"):
             response = await handler(request)
@@ -332,14 +353,18 @@ class FakeSite:
     @staticmethod
     def _recode(response: web.Response, *, declared: bool) -> web.Response:
         assert isinstance(response.body, bytes)
-        text = response.body.decode("utf-8")
+        raw = response.body
+        if response.headers.get("Content-Encoding") == "gzip":
+            raw = gzip.decompress(raw)
+        text = raw.decode("utf-8")
         if declared:
             text = text.replace('encoding="UTF-8"', 'encoding="windows-1256"').replace(
                 'charset="utf-8"', 'charset="windows-1256"'
             )
         else:
             text = text.replace(' encoding="UTF-8"', "").replace('<meta charset="utf-8">', "")
-        ctype = (response.content_type or "text/html") + ("; charset=windows-1256" if declared else "")
+        ctype = response.headers.get("Content-Type", "text/html").split(";")[0]
+        ctype += "; charset=windows-1256" if declared else ""
         return web.Response(body=text.encode("cp1256", "xmlcharrefreplace"), headers={"Content-Type": ctype})
 
     def _respond(self, request: web.Request, body: str, content_type: str, changed: datetime | None) -> web.Response:

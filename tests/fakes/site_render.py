@@ -32,7 +32,7 @@ def _rss2(items: list[FakeArticle], site: FakeSite) -> str:
             f"""  <item>
     <title>{e(a.title)}</title>
     <link>{e(_link(a, site))}</link>
-    <guid isPermaLink="false">huna-{a.id}</guid>
+    <guid isPermaLink="false">{site.guid_prefix}{a.id}</guid>
     <pubDate>{format_datetime(a.published)}</pubDate>
     <category>{e(a.section)}</category>
     <description>{e(a.kicker)}</description>{media}{content}
@@ -73,7 +73,7 @@ def _atom(items: list[FakeArticle], site: FakeSite) -> str:
     e = escape
     newest = max((a.changed for a in items), default=None)
     entries = "".join(
-        f"""<entry><title>{e(a.title)}</title><id>tag:huna,2025:{a.id}</id>
+        f"""<entry><title>{e(a.title)}</title><id>tag:{site.guid_prefix}{a.id}</id>
 <link rel="alternate" href="{e(_link(a, site))}"/>{_enclosure(site.image_url(a))}
 <published>{a.published.isoformat()}</published><updated>{a.changed.isoformat()}</updated>
 <category term="{e(a.section)}"/><summary>{e(a.kicker)}</summary></entry>
@@ -94,7 +94,7 @@ def _json(items: list[FakeArticle], site: FakeSite) -> str:
         "home_page_url": site.url("/"),
         "items": [
             {
-                "id": f"huna-{a.id}",
+                "id": f"{site.guid_prefix}{a.id}",
                 "url": _link(a, site),
                 "title": a.title,
                 "summary": a.kicker,
