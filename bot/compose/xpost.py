@@ -28,8 +28,10 @@ def compose_x(
     """The X post for ``article``; ``tags`` skips recomputing the hashtags when the caller has them."""
     template = x_template(ctx)
     title = headline_of(article, ctx.site_name)
-    paragraphs = [clean_text(p) for p in article.paragraphs] or [clean_text(article.description or "")]
     section = clean_text(article.section.name) if article.section else ""
+    paragraphs: list[str] = []
+    if tags is None or "summary" in template.fields:  # the body is only read for these
+        paragraphs = [clean_text(p) for p in article.paragraphs] or [clean_text(article.description or "")]
     if tags is None:
         tags = hashtags(section or None, title, paragraphs)
     values = {
