@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from bot.exceptions import ConfigError
 
-COMMANDS = ("run", "check", "demo", "preview", "summarize")
+COMMANDS = ("run", "check", "demo", "extract", "preview", "summarize")
 
 
 def build_parser() -> argparse.ArgumentParser:
