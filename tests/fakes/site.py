@@ -1,6 +1,7 @@
 """A fake Arabic news site on 127.0.0.1, in the structure of «أخبار هنا العالم», for tests and the demo.
 
-Importable without pytest; needs aiohttp and Pillow.  Usage::
+Importable without pytest; needs aiohttp and Pillow.  ``python -m tests.fakes.site [N]`` serves the
+samples (or N generated articles) and prints the base URL.  Usage::
 
     async with FakeSite() as site:                      # the sample articles, on a random port
         feed = site.feed_url("rss")                     # rss | rss1 | atom | json | news_sitemap |
@@ -46,25 +47,29 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
-import io
-import json
-import zlib
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from PIL import Image, ImageDraw
 
+from tests.fakes.site_articles import (
+    SECTION_SLUGS,
+    TZ,
+    FakeArticle,
+    articles_from,
+    generated_articles,
+    make_jpeg,
+    sample_articles,
+)
+from tests.fakes.site_faults import fault_response, recode
 from tests.fakes.site_render import render_feed, render_page
 
-DATA = Path(__file__).parent / "site_data" / "articles.json"
-TZ = ZoneInfo("Asia/Amman")
+__all__ = ["FEEDS", "FakeArticle", "FakeSite", "articles_from", "generated_articles", "make_jpeg", "sample_articles"]
+
 SITE_NAME = "أخبار هنا العالم"
 FEEDS = {
     "rss": "/feed.xml",
@@ -75,64 +80,6 @@ FEEDS = {
     "sitemap": "/sitemap.xml",
     "sitemap_index": "/sitemap-index.xml",
 }
-SECTION_SLUGS = {"العالم": "world", "سياسة": "politics", "اقتصاد": "economy", "رياضة": "sports",
-                 "تكنولوجيا": "tech", "صحة": "health", "ثقافة": "culture"}  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class FakeArticle:
-    id: int
-    slug: str
-    section: str
-    title: str
-    kicker: str
-    paragraphs: tuple[str, ...]
-    published: datetime
-    updated: datetime | None = None
-    image: bool = True
-    url_slug: str = ""  # the Arabic slug of its URL; set once from the first title (a title edit keeps it)
-
-    def __post_init__(self) -> None:
-        if not self.url_slug:
-            object.__setattr__(self, "url_slug", "-".join(self.title.split()[:5]))
-
-    @property
-    def path(self) -> str:
-        return f"/news/{self.id}/{self.url_slug}"
-
-    @property
-    def changed(self) -> datetime:
-        return self.updated or self.published
-
-
-def sample_articles() -> list[FakeArticle]:
-    """The seed article and five more (tests/fakes/site_data/articles.json), oldest last."""
-    raw: list[dict[str, Any]] = json.loads(DATA.read_text("utf-8"))
-    return [
-        FakeArticle(
-            id=a["id"],
-            slug=a["slug"],
-            section=a["section"],
-            title=a["title"],
-            kicker=a["kicker"],
-            paragraphs=tuple(a["paragraphs"]),
-            published=datetime.strptime(a["time"], "%Y-%m-%d %H:%M").replace(tzinfo=TZ),
-            image=a["image"],
-        )
-        for a in raw
-    ]
-
-
-def make_jpeg(seed: str, size: tuple[int, int] = (640, 360)) -> bytes:
-    """A real JPEG with a colour and stripes of its own per seed."""
-    h = zlib.crc32(seed.encode())
-    img = Image.new("RGB", size, (40 + h % 90, 60 + (h >> 8) % 120, 110 + (h >> 16) % 120))
-    draw = ImageDraw.Draw(img)
-    for x in range(0, size[0], 40):
-        draw.line([(x, 0), (x + size[1] // 2, size[1])], fill=(235, 235, 235), width=3)
-    out = io.BytesIO()
-    img.save(out, "JPEG", quality=80)
-    return out.getvalue()
 
 
 @dataclass(slots=True)
@@ -170,7 +117,7 @@ class FakeSite:
     _removed: set[int] = field(default_factory=set)
     _images: dict[str, bytes] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
-    _hang: asyncio.Event = field(default_factory=asyncio.Event)
+    hang: asyncio.Event = field(default_factory=asyncio.Event)
 
     # --- lifecycle ----------------------------------------------------------------------------------
 
@@ -199,7 +146,7 @@ class FakeSite:
         self.base_url = f"http://{host}:{port}"
 
     async def close(self) -> None:
-        self._hang.set()
+        self.hang.set()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -309,63 +256,9 @@ class FakeSite:
         if kind is None or kind in ("cp1256", "cp1256_undeclared"):
             response = await handler(request)
             if kind and isinstance(response, web.Response) and response.body is not None:
-                return self._recode(response, declared=kind == "cp1256")
+                return recode(response, declared=kind == "cp1256")
             return response
-        return await self._faulty(request, kind)
-
-    async def _faulty(self, request: web.Request, kind: str) -> web.StreamResponse:
-        if kind.isdigit():
-            return web.Response(status=int(kind), text=f"error {kind}")
-        if kind == "hang":
-            await self._hang.wait()
-            return web.Response(status=503)
-        if kind == "reset":
-            if request.transport is not None:
-                request.transport.abort()
-            return web.Response(status=500)
-        if kind == "huge":
-            resp = web.StreamResponse(headers={"Content-Type": "application/rss+xml"})
-            await resp.prepare(request)
-            chunk = b"<!-- " + b"x" * 65_000 + b" -->\n"
-            sent = 0
-            while sent < self.huge_bytes:
-                await resp.write(chunk)
-                sent += len(chunk)
-            return resp
-        if kind == "gzip_bomb":
-            bomb = gzip.compress(b"<" + b" " * self.huge_bytes, compresslevel=9)
-            return web.Response(body=bomb, headers={"Content-Encoding": "gzip", "Content-Type": "application/xml"})
-        if kind == "html":
-            return web.Response(text=render_page(self.articles[0], self), content_type="text/html")
-        if kind == "malformed":
-            return web.Response(
-                text="<?xml version='1.0'?><rss version='2.0'><channel><item><title>مكسور",
-                content_type="application/xml",
-            )
-        if kind == "empty":
-            return web.Response(body=b"", content_type="application/rss+xml")
-        if kind == "redirect_loop":
-            raise web.HTTPFound(request.path)
-        if kind == "not_image":
-            return web.Response(text="<html><body>not an image</body></html>", content_type="text/html")
-        raise ValueError(f"unknown fault {kind!r}")
-
-    @staticmethod
-    def _recode(response: web.Response, *, declared: bool) -> web.Response:
-        assert isinstance(response.body, bytes)
-        raw = response.body
-        if response.headers.get("Content-Encoding") == "gzip":
-            raw = gzip.decompress(raw)
-        text = raw.decode("utf-8")
-        if declared:
-            text = text.replace('encoding="UTF-8"', 'encoding="windows-1256"').replace(
-                'charset="utf-8"', 'charset="windows-1256"'
-            )
-        else:
-            text = text.replace(' encoding="UTF-8"', "").replace('<meta charset="utf-8">', "")
-        ctype = response.headers.get("Content-Type", "text/html").split(";")[0]
-        ctype += "; charset=windows-1256" if declared else ""
-        return web.Response(body=text.encode("cp1256", "xmlcharrefreplace"), headers={"Content-Type": ctype})
+        return await fault_response(self, request, kind)
 
     def _respond(self, request: web.Request, body: str, content_type: str, changed: datetime | None) -> web.Response:
         data = body.encode("utf-8")
@@ -444,11 +337,14 @@ def _not_modified(request: web.Request, etag: str, changed: datetime | None) -> 
     return False
 
 
-def articles_from(items: Iterable[dict[str, Any]]) -> list[FakeArticle]:
-    """FakeArticles from dicts shaped like site_data/articles.json (for callers with their own data)."""
-    out = []
-    for a in items:
-        time = datetime.strptime(a["time"], "%Y-%m-%d %H:%M").replace(tzinfo=TZ)
-        out.append(FakeArticle(a["id"], a["slug"], a["section"], a["title"], a["kicker"], tuple(a["paragraphs"]),
-                               time, image=a.get("image", True)))  # fmt: skip
-    return out
+async def serve(count: int, port: int = 0) -> None:
+    """Serve ``count`` articles until cancelled; prints the base URL (``python -m tests.fakes.site 50``)."""
+    async with FakeSite(articles=generated_articles(count) if count else sample_articles()) as site:
+        print(site.base_url, flush=True)
+        await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    import sys
+
+    asyncio.run(serve(int(sys.argv[1]) if len(sys.argv) > 1 else 0))
