@@ -58,6 +58,9 @@ class TelegramSettings(_Base):
     port: int = Field(default=8080, alias="PORT", ge=1, le=65535)
     withdrawn_policy: Literal["leave", "delete", "correct"] = Field(default="leave", alias="WITHDRAWN_POLICY")
     telegram_template: str = Field(default="", alias="TELEGRAM_TEMPLATE")
+    telegram_overall_rate: float = Field(default=29, alias="TELEGRAM_OVERALL_RATE", gt=0, le=1000)
+    telegram_group_rate: int = Field(default=20, alias="TELEGRAM_GROUP_RATE", ge=1, le=10000)
+    telegram_chat_rate: float = Field(default=1, alias="TELEGRAM_CHAT_RATE", gt=0, le=100)
 
     _split_lists = field_validator("telegram_channels", "section_routes", "editor_ids", mode="before")(_split)
 
@@ -206,6 +209,14 @@ class AppSettings(_Base):
     database_url: str = Field(default="sqlite+aiosqlite:///data/akhbar.db", alias="DATABASE_URL")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(default="INFO", alias="LOG_LEVEL")
     utm_campaign: str = Field(default="akhbar", alias="UTM_CAMPAIGN")
+    card_font: str = Field(default="", alias="CARD_FONT")
+
+    @field_validator("card_font")
+    @classmethod
+    def _font(cls, v: str) -> str:
+        if v and not Path(v).is_file():
+            raise ValueError(f"no font file at {v[:120]!r}")
+        return v
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -39,7 +39,12 @@ def test_tracebacks_are_masked() -> None:
 def test_setup_logging_masks_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
     from bot.logs import setup_logging
 
-    setup_logging("INFO", ["hunter2-secret"])
-    logging.getLogger("akhbar.test").warning("token %s and %s", TOKEN, "hunter2-secret")
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    try:
+        setup_logging("INFO", ["hunter2-secret"])
+        logging.getLogger("akhbar.test").warning("token %s and %s", TOKEN, "hunter2-secret")
+    finally:
+        root.handlers[:], root.level = saved
     err = capsys.readouterr().err
     assert "token *** and ***" in err

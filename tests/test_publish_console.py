@@ -6,13 +6,14 @@ import io
 
 from bot.models import Button, TelegramPost, XPost
 from bot.publish.base import Publisher, XPoster
-from bot.publish.console import ConsolePublisher
+from bot.publish.console import ConsolePublisher, ConsoleXPoster
 
 
 async def test_prints_posts_as_readers_see_them() -> None:
     out = io.StringIO()
     console = ConsolePublisher(out)
-    assert isinstance(console, Publisher) and isinstance(console, XPoster)
+    xconsole = ConsoleXPoster(console)
+    assert isinstance(console, Publisher) and isinstance(xconsole, XPoster)
     post = TelegramPost(
         html="<b>عاجل</b> &amp; خبر", buttons=((Button("اقرأ", "https://example.com/a"),),), photo=b"x" * 30_000
     )
@@ -21,7 +22,7 @@ async def test_prints_posts_as_readers_see_them() -> None:
     assert (first.message_id, first.as_photo, second.message_id, second.as_photo) == (1, True, 2, False)
     assert await console.edit("@news", 1, post, as_photo=True) is True
     assert await console.delete("@news", 2) is True
-    assert await console.post(XPost("نص", b"y" * 2048)) == "1"
+    assert await xconsole.post(XPost("نص", b"y" * 2048)) == "1"
     text = out.getvalue()
     assert "[photo 29 KB]" in text and "عاجل & خبر" in text and "[اقرأ] → https://example.com/a" in text
     assert "تنبيه" in text and "<i>" not in text

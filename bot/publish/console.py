@@ -1,6 +1,7 @@
 """The demo's stand-in for Telegram and X: prints each post as readers would see it.
 
-Satisfies :class:`bot.publish.base.Publisher` and :class:`bot.publish.base.XPoster`, so the delivery
+ConsolePublisher satisfies :class:`bot.publish.base.Publisher` and ConsoleXPoster
+:class:`bot.publish.base.XPoster`, so the delivery
 worker runs unchanged without a token.  Message ids count up per chat, like Telegram's.
 """
 
@@ -20,7 +21,6 @@ class ConsolePublisher:
     def __init__(self, stream: TextIO) -> None:
         self._out = stream
         self._ids: dict[str, int] = {}
-        self._tweets = 0
 
     def _print(self, *lines: str) -> None:
         self._out.write("\n".join(lines) + "\n")
@@ -31,7 +31,11 @@ class ConsolePublisher:
         if post.photo is not None:
             lines.append(f"[photo {max(1, round(len(post.photo) / 1024))} KB]")
         lines.append(post.plain or plain_text(post.html))
-        lines += [f"[{button.text}] → {button.url}" for row in post.buttons for button in row]
+        buttons = [button for row in post.buttons for button in row]
+        if buttons:
+            lines.append(f"[{buttons[0].text}] → {buttons[0].url}")
+        if len(buttons) > 1:
+            lines.append("  ".join(f"[{b.text}]" for b in buttons[1:]))
         self._print(*lines)
 
     async def send(self, chat: str, post: TelegramPost) -> SendResult:
@@ -50,10 +54,22 @@ class ConsolePublisher:
         self._print(_RULE, f"Telegram {chat} · message {message_id} deleted")
         return True
 
+
+class ConsoleXPoster:
+    """The demo's stand-in for X: prints each post (satisfies :class:`bot.publish.base.XPoster`)."""
+
+    def __init__(self, printer: ConsolePublisher) -> None:
+        self._printer = printer
+        self._tweets = 0
+
     async def post(self, post: XPost) -> str:
         self._tweets += 1
         lines = [_RULE, f"X · post {self._tweets}"]
         if post.photo is not None:
             lines.append(f"[photo {max(1, round(len(post.photo) / 1024))} KB]")
-        self._print(*lines, post.text)
+        self._printer._print(*lines, post.text)
         return str(self._tweets)
+
+    async def delete(self, tweet_id: str) -> bool:
+        self._printer._print(_RULE, f"X · post {tweet_id} deleted")
+        return True

@@ -1,0 +1,255 @@
+"""The delivery worker: sends what the outbox says is due, and records every outcome.
+
+Rows are read in batches (never the whole outbox) and grouped into one *lane* per destination: a lane
+sends its rows one after another, oldest first, so a channel gets its posts in order and a slow channel
+(20 messages a minute) never holds up the others.  The pacing across the whole bot token is the
+publisher's limiter's job.  For each row: claim it (PENDING → SENDING, committed), send or edit, record
+SENT with the platform's message id (committed).  Failures follow the rules in ``bot.exceptions``:
+429 → the same row again after ``retry_after``; 5xx/timeouts → back-off with jitter, dead after
+``max_attempts``; 400 → dead letter with the reason; 403 → the destination is paused (a subscriber is
+unsubscribed) and editors are alerted; a migrated chat is followed and remembered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.exceptions import ChatMoved, DestinationGone, PublishError, RateLimited, Rejected, TransientError
+from bot.models import Delivery, DestinationKind
+from bot.models import Destination as Dest
+from bot.posts import PostFactory
+from bot.publish.base import Publisher, XPoster
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+Alert = Callable[[str], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class DeliveryStats:
+    sent: int = 0
+    edited: int = 0
+    retried: int = 0
+    dead: int = 0
+    paused: int = 0
+
+
+def backoff(attempts: int, *, base: float = 2.0, cap: float = 900.0) -> float:
+    """Exponential back-off with full jitter: attempt 1 → up to 2 s, 2 → 4 s … capped at ``cap``."""
+    return random.uniform(base / 2, min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        store: Store,
+        posts: PostFactory,
+        telegram: Publisher,
+        x: XPoster | None = None,
+        *,
+        alert: Alert | None = None,
+        max_lanes: int = 256,
+        batch: int = 500,
+        max_attempts: int = 8,
+    ) -> None:
+        self._store = store
+        self._posts = posts
+        self._telegram = telegram
+        self._x = x
+        self._alert = alert
+        self._lanes: dict[str, asyncio.Task[None]] = {}
+        self._queued: dict[str, list[Delivery]] = {}
+        self._held: set[int] = set()
+        self._slots = asyncio.Semaphore(max_lanes)
+        self._batch = batch
+        self._max_attempts = max_attempts
+        self.stats = DeliveryStats()
+
+    # -- scheduling ---------------------------------------------------------------------------------
+
+    async def dispatch(self) -> int:
+        """Read the due rows not already held and hand them to their lanes; returns how many."""
+        rows = await self._store.outbox.due(limit=self._batch, exclude=sorted(self._held))
+        for row in rows:
+            self._held.add(row.id)
+            self._queued.setdefault(row.destination, []).append(row)
+            if row.destination not in self._lanes:
+                self._lanes[row.destination] = asyncio.create_task(self._lane(row.destination))
+        return len(rows)
+
+    async def drain(self) -> DeliveryStats:
+        """Send everything due now and return what this drain did (run_once's delivery half).
+        Rows retried for later stay in the outbox."""
+        before = dataclasses.replace(self.stats)
+        while await self.dispatch() or self._lanes:
+            if self._lanes:
+                await asyncio.gather(*list(self._lanes.values()))
+        return DeliveryStats(
+            *(getattr(self.stats, f.name) - getattr(before, f.name) for f in dataclasses.fields(DeliveryStats))
+        )
+
+    async def run(self, stop: asyncio.Event, wake: asyncio.Event, *, idle: float = 1.0) -> None:
+        """Keep dispatching until ``stop``; ``wake`` is set by the watcher when new rows were written."""
+        try:
+            while not stop.is_set():
+                await self.dispatch()
+                wake.clear()
+                waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
+                _, pending = await asyncio.wait(waiters, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
+                for w in pending:
+                    w.cancel()
+        finally:
+            await self.shutdown()
+
+    async def shutdown(self, grace: float = 5.0) -> None:
+        """Let in-flight sends finish (up to ``grace`` s), cancel the rest; nothing held stays SENDING."""
+        for queue in self._queued.values():
+            queue.clear()  # rows not started yet: never claimed, nothing to release
+        lanes = list(self._lanes.values())
+        if lanes:
+            _, pending = await asyncio.wait(lanes, timeout=grace)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        released = await self._store.outbox.release(sorted(self._held))
+        if released:
+            log.info("released %d in-flight deliveries for the next start", released)
+        self._held.clear()
+
+    async def _lane(self, key: str) -> None:
+        async with self._slots:
+            try:
+                queue = self._queued[key]
+                while queue:
+                    row = queue.pop(0)
+                    try:
+                        stop_lane = await self._deliver(row)
+                    finally:
+                        self._held.discard(row.id)
+                    if stop_lane:
+                        for rest in queue:
+                            self._held.discard(rest.id)
+                        queue.clear()
+            finally:
+                self._lanes.pop(key, None)
+                self._queued.pop(key, None)
+
+    # -- one row ------------------------------------------------------------------------------------
+
+    async def _deliver(self, row: Delivery) -> bool:
+        """Send or edit one row and record the outcome.  True: stop this lane (destination unusable now)."""
+        outbox = self._store.outbox
+        if not await outbox.begin(row.id):
+            return False
+        try:
+            await self._send(row)
+        except asyncio.CancelledError:
+            await asyncio.shield(outbox.release([row.id]))
+            raise
+        except RateLimited as exc:
+            self.stats.retried += 1
+            at = datetime.now(UTC) + timedelta(seconds=max(exc.retry_after, 0.05))
+            await outbox.retry(row.id, error=f"429: {exc.message}", at=at, count_attempt=False)
+            return True
+        except ChatMoved as exc:
+            await outbox.set_destination(row.destination, paused=False, moved_to=str(exc.new_chat_id))
+            await outbox.retry(row.id, error=f"moved to {exc.new_chat_id}", at=datetime.now(UTC), count_attempt=False)
+        except DestinationGone as exc:
+            await self._gone(row, exc)
+            return True
+        except Rejected as exc:
+            self.stats.dead += 1
+            await outbox.dead(row.id, reason=f"rejected: {exc.message}")
+            log.warning("dead letter %s → %s: %s", row.article_id, row.destination, exc.message)
+        except (TransientError, PublishError) as exc:
+            if row.attempts + 1 >= self._max_attempts:
+                self.stats.dead += 1
+                await outbox.dead(row.id, reason=f"gave up after {row.attempts + 1} attempts: {exc.message}")
+                log.warning("dead letter %s → %s after retries: %s", row.article_id, row.destination, exc.message)
+            else:
+                self.stats.retried += 1
+                at = datetime.now(UTC) + timedelta(seconds=backoff(row.attempts + 1))
+                await outbox.retry(row.id, error=exc.message, at=at)
+        return False
+
+    async def _send(self, row: Delivery) -> None:
+        stored = await self._store.articles.get(row.article_id)
+        if stored is None:
+            await self._store.outbox.dead(row.id, reason="article no longer stored")
+            return
+        dest = Dest.parse(row.destination)
+        if dest.kind is DestinationKind.X:
+            if self._x is None:
+                await self._store.outbox.dead(row.id, reason="X posting is not configured")
+                return
+            if row.message_id:  # X posts cannot be edited: the first version stays
+                await self._store.outbox.sent(
+                    row.id,
+                    message_id=row.message_id,
+                    chat_id="x",
+                    as_photo=row.as_photo,
+                    sent_hash=stored.article.content_hash(),
+                )
+                return
+            xpost = await self._posts.x(stored)
+            tweet_id = await self._x.post(xpost)
+            await self._store.outbox.sent(
+                row.id,
+                message_id=tweet_id,
+                chat_id="x",
+                as_photo=xpost.photo is not None,
+                sent_hash=stored.article.content_hash(),
+            )
+            self.stats.sent += 1
+            return
+        chat = await self._chat_for(row, dest)
+        post = await self._posts.telegram(stored)
+        if row.message_id:
+            await self._telegram.edit(chat, int(row.message_id), post, as_photo=row.as_photo)
+            await self._store.outbox.sent(
+                row.id,
+                message_id=row.message_id,
+                chat_id=chat,
+                as_photo=row.as_photo,
+                sent_hash=stored.article.content_hash(),
+            )
+            self.stats.edited += 1
+            return
+        result = await self._telegram.send(chat, post)
+        await self._store.outbox.sent(
+            row.id,
+            message_id=str(result.message_id),
+            chat_id=result.chat_id,
+            as_photo=result.as_photo,
+            sent_hash=stored.article.content_hash(),
+        )
+        if result.chat_id != chat:
+            await self._store.outbox.set_destination(row.destination, paused=False, moved_to=result.chat_id)
+        self.stats.sent += 1
+
+    async def _chat_for(self, row: Delivery, dest: Dest) -> str:
+        if row.chat_id:
+            return row.chat_id
+        state = await self._store.outbox.destination(row.destination)
+        return state.moved_to if state and state.moved_to else dest.target
+
+    async def _gone(self, row: Delivery, exc: DestinationGone) -> None:
+        dest = Dest.parse(row.destination)
+        self.stats.paused += 1
+        if dest.kind is DestinationKind.SUBSCRIBER:
+            await self._store.subscribers.unsubscribe(int(dest.target))
+            await self._store.outbox.dead(row.id, reason=f"subscriber unreachable: {exc.message}")
+            log.info("subscriber %s blocked the bot; deactivated", dest.target)
+            return
+        await self._store.outbox.set_destination(row.destination, paused=True, reason=exc.message)
+        await self._store.outbox.retry(row.id, error=exc.message, at=datetime.now(UTC), count_attempt=False)
+        log.warning("destination %s paused: %s", row.destination, exc.message)
+        if self._alert is not None:
+            await self._alert(f"⚠️ توقف النشر إلى {dest.target}: {exc.message}")
