@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +15,9 @@ from bot.exceptions import ComposeError
 from bot.models import Article
 
 
-def test_from_settings() -> None:
+def test_from_settings(tmp_path: Path) -> None:
+    font = tmp_path / "font.ttf"
+    font.write_bytes(b"not checked here")
     settings = load_settings(
         env_file=None,
         SITE_NAME="موقع الاختبار",
@@ -23,12 +26,14 @@ def test_from_settings() -> None:
         TELEGRAM_TEMPLATE="<b>{headline}</b>",
         X_TEMPLATE="{headline} {url}",
         X_INCLUDE_LINK="false",
+        CARD_FONT=str(font),
     )
     ctx = ComposeContext.from_settings(settings)
     assert ctx.site_name == "موقع الاختبار" and ctx.tz == ZoneInfo("Africa/Cairo")
     assert ctx.utm_campaign == "autumn" and ctx.x_include_link is False
     assert ctx.telegram_template == "<b>{headline}</b>" and ctx.x_template == "{headline} {url}"
-    assert ctx.card_font is None
+    assert ctx.card_font == str(font)
+    assert ComposeContext.from_settings(load_settings(env_file=None)).card_font is None
 
 
 @pytest.mark.parametrize(

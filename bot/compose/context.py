@@ -37,7 +37,6 @@ class ComposeContext:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ComposeContext:
-        card_font: object = getattr(settings.app, "card_font", "")
         return cls(
             site_name=settings.sources.site_name,
             tz=settings.sources.tz,
@@ -45,7 +44,7 @@ class ComposeContext:
             telegram_template=settings.telegram.telegram_template,
             x_template=settings.x.x_template,
             x_include_link=settings.x.x_include_link,
-            card_font=card_font if isinstance(card_font, str) and card_font else None,
+            card_font=settings.app.card_font or None,
         )
 
 
