@@ -81,7 +81,7 @@ async def main(articles: int, every: float) -> None:
             if len(delays) < articles:
                 print(f"only {len(delays)} of {articles} posts arrived")
             p50 = statistics.median(delays)
-            p95 = delays[max(0, int(round(0.95 * len(delays))) - 1)]
+            p95 = delays[max(0, round(0.95 * len(delays)) - 1)]
             print(f"feed → post delay over {len(delays)} articles (POLL_INTERVAL=1, one every {every}s):")
             print(f"  p50 {p50:.2f} s   p95 {p95:.2f} s   max {delays[-1]:.2f} s")
             print(
