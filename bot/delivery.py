@@ -20,6 +20,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.exceptions import ChatMoved, DestinationGone, PublishError, RateLimited, Rejected, TransientError
 from bot.models import Delivery, DestinationKind
 from bot.models import Destination as Dest
@@ -58,6 +60,7 @@ class DeliveryWorker:
         max_lanes: int = 256,
         batch: int = 500,
         max_attempts: int = 8,
+        x_daily_cap: int | None = None,
     ) -> None:
         self._store = store
         self._posts = posts
@@ -70,6 +73,7 @@ class DeliveryWorker:
         self._slots = asyncio.Semaphore(max_lanes)
         self._batch = batch
         self._max_attempts = max_attempts
+        self._x_daily_cap = x_daily_cap
         self.stats = DeliveryStats()
 
     # -- scheduling ---------------------------------------------------------------------------------
@@ -99,7 +103,10 @@ class DeliveryWorker:
         """Keep dispatching until ``stop``; ``wake`` is set by the watcher when new rows were written."""
         try:
             while not stop.is_set():
-                await self.dispatch()
+                try:
+                    await self.dispatch()
+                except SQLAlchemyError as exc:  # the database is away: keep the rows, try again shortly
+                    log.error("outbox unreachable: %s", str(exc).splitlines()[0][:200])
                 wake.clear()
                 waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
                 _, pending = await asyncio.wait(waiters, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
@@ -198,6 +205,8 @@ class DeliveryWorker:
                     sent_hash=stored.article.content_hash(),
                 )
                 return
+            if await self._x_capped(row):
+                return
             xpost = await self._posts.x(stored)
             tweet_id = await self._x.post(xpost)
             await self._store.outbox.sent(
@@ -233,6 +242,17 @@ class DeliveryWorker:
         if result.chat_id != chat:
             await self._store.outbox.set_destination(row.destination, paused=False, moved_to=result.chat_id)
         self.stats.sent += 1
+
+    async def _x_capped(self, row: Delivery) -> bool:
+        """X_DAILY_CAP: past it the row is recorded as skipped (X bills per post; editors see why)."""
+        if self._x_daily_cap is None:
+            return False
+        since = datetime.now(UTC) - timedelta(hours=24)
+        if await self._store.outbox.sent_since(row.destination, since) < self._x_daily_cap:
+            return False
+        await self._store.outbox.skip(row.id, reason=f"X daily cap of {self._x_daily_cap} posts reached")
+        log.warning("X daily cap (%d) reached; article %s not posted to X", self._x_daily_cap, row.article_id)
+        return True
 
     async def _chat_for(self, row: Delivery, dest: Dest) -> str:
         if row.chat_id:

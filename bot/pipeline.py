@@ -18,13 +18,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.compose.arabic import normalize
 from bot.config import Settings
 from bot.delivery import DeliveryStats
+from bot.exceptions import StoreError
 from bot.models import Article, DeliveryStatus, Destination, DestinationKind
 from bot.services import Services
 from bot.sources.watcher import PolledItem
 from bot.store import SaveOutcome
+from bot.withdrawn import recheck
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +127,14 @@ async def run_once(services: Services) -> CycleReport:
 async def _watch(services: Services, url: str, stop: asyncio.Event) -> None:
     interval = services.settings.sources.poll_interval
     while not stop.is_set():
-        report = await ingest(services, url)
+        try:
+            report = await ingest(services, url)
+        except (
+            StoreError,
+            SQLAlchemyError,
+        ) as exc:  # the database is down: say so, keep the loop, try again next interval
+            log.error("feed %s not recorded: %s", url, exc)
+            report = IngestReport(url)
         if report.error:
             log.warning("feed %s failing: %s", url, report.error)
         elif report.new or report.updated or report.baseline:
@@ -132,12 +143,31 @@ async def _watch(services: Services, url: str, stop: asyncio.Event) -> None:
             await asyncio.wait_for(stop.wait(), timeout=interval)
 
 
+async def _recheck_withdrawn(services: Services, stop: asyncio.Event) -> None:
+    interval = services.settings.telegram.withdrawn_check_interval
+    if not interval:
+        return
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)
+        if stop.is_set():
+            return
+        try:
+            report = await recheck(services)
+        except (StoreError, SQLAlchemyError) as exc:
+            log.warning("withdrawn-article check skipped: %s", exc)
+            continue
+        if report.withdrawn:
+            log.info("%d of %d recent articles were withdrawn by the site", report.withdrawn, report.checked)
+
+
 async def run_forever(services: Services, stop: asyncio.Event) -> None:
     """Watch every feed and deliver until ``stop`` is set; in-flight sends finish or are released."""
     recovered = await services.store.outbox.recover()
     if recovered:
         log.warning("%d deliveries were in flight at the last stop; they will be sent again", recovered)
     watchers = [asyncio.create_task(_watch(services, url, stop)) for url in services.settings.sources.feed_urls]
+    watchers.append(asyncio.create_task(_recheck_withdrawn(services, stop)))
     worker = asyncio.create_task(services.worker.run(stop, services.wake))
     await stop.wait()
     for task in watchers:

@@ -89,7 +89,14 @@ class Services:
             await http.close()
             await store.close()
             raise ValueError("Services.open needs a Telegram publisher or a console stream")
-        worker = DeliveryWorker(store, posts, telegram, x, alert=_editor_alert(telegram, settings.telegram.editors))
+        worker = DeliveryWorker(
+            store,
+            posts,
+            telegram,
+            x,
+            alert=_editor_alert(telegram, settings.telegram.editors),
+            x_daily_cap=settings.x.x_daily_cap or None,
+        )
         return cls(settings, store, http, fetcher, watcher, posts, telegram, x, worker)
 
     async def close(self) -> None:

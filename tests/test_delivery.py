@@ -143,3 +143,35 @@ def test_backoff_grows_and_is_capped() -> None:
     assert all(1.0 <= backoff(1) <= 2.0 for _ in range(50))
     assert all(backoff(20) <= 900 for _ in range(50))
     assert max(backoff(6) for _ in range(200)) > 16
+
+
+async def test_x_daily_cap_skips_with_a_reason(tmp_path: Path) -> None:
+    from tests.fakes.x import FakeX
+
+    articles = load_articles()
+    async with FakeBotAPI(limits=Limits.off()) as fake, FakeX() as fx, SampleSite(articles) as site:
+        settings = load_settings(
+            env_file=None,
+            FEED_URLS=f"{site.url}/feed.xml",
+            DATABASE_URL=f"sqlite:///{tmp_path}/a.db",
+            TELEGRAM_CHANNELS=CHAN,
+            BACKFILL="3",
+            X_API_URL=fx.url,
+            X_CONSUMER_KEY="ck",
+            X_CONSUMER_SECRET="cs",
+            X_ACCESS_TOKEN="at",
+            X_ACCESS_TOKEN_SECRET="ats",
+            X_DAILY_CAP="2",
+        )
+        bot = build_bot(TOKEN, fake.url)
+        await bot.initialize()
+        services = await Services.open(settings, telegram=TelegramPublisher(bot, RateLimiter()))
+        services.closers.append(bot.shutdown)
+        try:
+            await run_once(services)
+            counts = await services.store.outbox.counts()
+        finally:
+            await services.close()
+    assert len(fx.tweets) == 2
+    assert counts[DeliveryStatus.SKIPPED.value] == 1
+    assert len(fake.sent(CHAN)) == 3

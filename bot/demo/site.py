@@ -123,6 +123,10 @@ class SampleSite:
     def publish(self, article: SampleArticle) -> None:
         self.articles = [a for a in self.articles if a.slug != article.slug] + [article]
 
+    def withdraw(self, slug: str) -> None:
+        """The site takes an article down: its page answers 404 and the feed no longer lists it."""
+        self.articles = [a for a in self.articles if a.slug != slug]
+
     def _find(self, slug: str) -> SampleArticle:
         for a in self.articles:
             if a.slug == slug:

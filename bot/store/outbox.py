@@ -110,6 +110,23 @@ class OutboxRepo:
             values["attempts"] = deliveries.c.attempts - 1
         await self._set(delivery_id, **values)
 
+    async def skip(self, delivery_id: int, *, reason: str) -> None:
+        """Not sent by policy (a daily cap, say): recorded, visible, never retried by itself."""
+        await self._set(delivery_id, status=DeliveryStatus.SKIPPED.value, last_error=reason[:500])
+
+    async def sent_since(self, destination: str, since: datetime) -> int:
+        q = (
+            select(func.count())
+            .select_from(deliveries)
+            .where(
+                deliveries.c.destination == destination,
+                deliveries.c.status == DeliveryStatus.SENT.value,
+                deliveries.c.updated_at >= since,
+            )
+        )
+        async with self._engine.connect() as conn:
+            return int((await conn.execute(q)).scalar_one())
+
     async def dead(self, delivery_id: int, *, reason: str) -> None:
         await self._set(delivery_id, status=DeliveryStatus.DEAD.value, last_error=reason[:500])
 
