@@ -24,7 +24,8 @@ from bot.store import Store, StoredArticle
 log = logging.getLogger(__name__)
 
 PAGE = 5
-MAX_PAGE = 10
+MAX_PAGE = 10  # a chat listing
+MAX_LIMIT = 50  # inline results
 MAX_OFFSET = 200
 
 
@@ -65,7 +66,7 @@ class Reader:
     # -- listings ------------------------------------------------------------------------------------
 
     async def latest(self, limit: int = PAGE, offset: int = 0, section: str | None = None) -> Page:
-        limit = max(1, min(limit, MAX_PAGE))
+        limit = max(1, min(limit, MAX_LIMIT))
         offset = max(0, min(offset, MAX_OFFSET))
         rows = await self._store.articles.latest(limit + 1, offset, section)
         more = len(rows) > limit and offset + limit < MAX_OFFSET
@@ -80,6 +81,12 @@ class Reader:
             self._sections = self._configured + sorted(extra, key=lambda s: s.slug)
             self._sections_at = now
         return self._sections
+
+    def stale(self) -> None:
+        """The store changed: re-read the sections and new articles on next use (not waiting for the
+        ``sections_every``/``fresh_every`` periods)."""
+        self._sections_at = -1e9
+        self._checked_new = -1e9
 
     async def find_section(self, text: str) -> Section | None:
         """A section by slug (``world``, ``/world``) or by its Arabic name («العالم», «عالم»)."""
@@ -100,7 +107,7 @@ class Reader:
         query = parse_query(text)
         if query.empty:
             return None
-        limit = max(1, min(limit, 50))
+        limit = max(1, min(limit, MAX_LIMIT))
         offset = max(0, min(offset, MAX_OFFSET))
         want = offset + limit + 1
         if await self._index_ready():
@@ -115,15 +122,19 @@ class Reader:
         more = len(ids) > offset + limit and offset + limit < MAX_OFFSET
         return Page(items, offset, offset + limit if more else None)
 
-    async def warm(self) -> None:
-        """Build the search index now (tests, benchmarks, start-up)."""
+    def start(self) -> None:
+        """Start building the search index in the background (searches use the store meanwhile)."""
         if self._build is None:
             self._build = asyncio.create_task(self._build_index())
+
+    async def warm(self) -> None:
+        """Build the search index and wait for it (tests, benchmarks)."""
+        self.start()
+        assert self._build is not None
         await asyncio.shield(self._build)
 
     async def _index_ready(self) -> bool:
-        if self._build is None:
-            self._build = asyncio.create_task(self._build_index())
+        self.start()
         if not self._ready:
             return False
         now = time.monotonic()

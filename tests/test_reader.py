@@ -57,7 +57,7 @@ async def test_latest_pages_newest_first(store: Store) -> None:
     last = await reader.latest(5, 10)
     assert [s.article.title for s in last.items] == ["خبر رقم 1", "خبر رقم 0"]
     assert last.next_offset is None
-    assert len((await reader.latest(500)).items) == 10  # capped
+    assert len((await reader.latest(500)).items) == 12  # capped at 50
     assert (await reader.latest(5, 10_000)).items == []
 
 
