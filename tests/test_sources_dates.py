@@ -15,8 +15,8 @@ AMMAN = ZoneInfo("Asia/Amman")
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def at(*args: int, tz: ZoneInfo | timezone = AMMAN) -> datetime:
-    return datetime(*args, tzinfo=tz)  # type: ignore[misc]
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0, *, tz: ZoneInfo | timezone = AMMAN) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=tz)
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ class MemoryStore:
 
 
 def settings(**overrides: object) -> SourceSettings:
-    return load_settings(env_file=None, FETCH_TIMEOUT=1, POLL_INTERVAL=60, **overrides).sources
+    return load_settings(env_file=None, FETCH_TIMEOUT=0.5, POLL_INTERVAL=60, **overrides).sources
 
 
 @pytest.fixture
