@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from uuid import uuid4
 
 import aiohttp
+from yarl import URL
 
 from bot.compose.arabic import normalize
 from bot.exceptions import BlockedURL, ComposeError
@@ -84,11 +85,12 @@ class Editor:
         if self._fetcher is None:
             guard = self._guard
 
-            async def on_start(session: Any, ctx: Any, params: aiohttp.TraceRequestStartParams) -> None:
-                guard.check_syntax(str(params.url))  # every hop, redirects included
+            async def on_redirect(session: Any, ctx: Any, params: aiohttp.TraceRequestRedirectParams) -> None:
+                location = params.response.headers.get("Location") or ""
+                await guard.check(str(params.response.url.join(URL(location))))  # before it is followed
 
             trace = aiohttp.TraceConfig()
-            trace.on_request_start.append(on_start)
+            trace.on_request_redirect.append(on_redirect)
             resolver = GuardedResolver(trusted_site(self._svc.settings))
             connector = aiohttp.TCPConnector(resolver=resolver, limit=8)
             session = aiohttp.ClientSession(connector=connector, trace_configs=[trace])

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import String, and_, cast, distinct, insert, literal, select, update
+from sqlalchemy import String, and_, cast, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.models import DeliveryStatus, Destination, DestinationKind
@@ -125,7 +125,7 @@ async def _fan_out(conn: Any, article_id: int, now: datetime, where: Any) -> int
     cond = and_(subscribers.c.active.is_(True), dest.not_in(taken))
     if where is not None:
         cond = and_(cond, where)
-    chats = select(distinct(subscribers.c.chat_id).label("chat_id")).where(cond).subquery()
+    chats = select(subscribers.c.chat_id).where(cond).distinct().subquery()
     when = articles.c.seen_at.type
     sel = select(
         literal(article_id),

@@ -9,6 +9,7 @@ new articles are picked up at most ``fresh_every`` seconds after they are stored
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Mapping
@@ -126,6 +127,13 @@ class Reader:
         """Start building the search index in the background (searches use the store meanwhile)."""
         if self._build is None:
             self._build = asyncio.create_task(self._build_index())
+
+    async def close(self) -> None:
+        """Stop building the index (at shutdown, before the store closes)."""
+        if self._build is not None and not self._build.done():
+            self._build.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._build
 
     async def warm(self) -> None:
         """Build the search index and wait for it (tests, benchmarks)."""

@@ -91,6 +91,7 @@ async def setup(app: Application) -> None:  # type: ignore[type-arg]
     editor's own chat; and the search index starts building."""
     found = parts(app)
     found.reader.start()
+    found.services.closers.append(found.reader.close)
     sections = await found.reader.sections()
     await app.bot.set_my_commands(_commands(sections, editor=False, arabic=True), language_code="ar")
     await app.bot.set_my_commands(_commands(sections, editor=False, arabic=False))
