@@ -37,7 +37,7 @@ async def env(tmp_path: Path) -> AsyncIterator[tuple[FakeBotAPI, SampleSite, Ser
             TELEGRAM_CHANNELS=f"{CHAN},-100200",
             EDITOR_IDS="77",
         )
-        bot = build_bot(TOKEN, fake.url, read_timeout=1.0)
+        bot = build_bot(TOKEN, fake.url, read_timeout=1.0, media_timeout=1.0)
         await bot.initialize()
         services = await Services.open(settings, telegram=TelegramPublisher(bot, RateLimiter()))
         services.closers.append(bot.shutdown)

@@ -104,7 +104,14 @@ class AiohttpRequest(BaseRequest):
         return default
 
 
-def build_bot(token: str, api_url: str, *, read_timeout: float | None = 10.0, connections: int = 64) -> Bot:
+def build_bot(
+    token: str,
+    api_url: str,
+    *,
+    read_timeout: float | None = 10.0,
+    media_timeout: float | None = 30.0,
+    connections: int = 64,
+) -> Bot:
     """A ``telegram.Bot`` for ``token`` that talks to ``api_url`` (``Settings.telegram.telegram_api_url``,
     e.g. ``https://api.telegram.org`` or a fake on 127.0.0.1) through :class:`AiohttpRequest`.
     Use it as ``async with bot: ...`` (or ``await bot.initialize()`` / ``bot.shutdown()``)."""
@@ -113,6 +120,8 @@ def build_bot(token: str, api_url: str, *, read_timeout: float | None = 10.0, co
         token,
         base_url=f"{base}/bot",
         base_file_url=f"{base}/file/bot",
-        request=AiohttpRequest(connection_limit=connections, read_timeout=read_timeout),
+        request=AiohttpRequest(
+            connection_limit=connections, read_timeout=read_timeout, media_write_timeout=media_timeout
+        ),
         get_updates_request=AiohttpRequest(connection_limit=1, read_timeout=read_timeout),
     )
