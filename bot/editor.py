@@ -22,7 +22,7 @@ import aiohttp
 from yarl import URL
 
 from bot.compose.arabic import normalize
-from bot.exceptions import BlockedURL, ComposeError
+from bot.exceptions import BlockedURL, ComposeError, ParseError
 from bot.models import Article, Delivery, Destination, DestinationKind, FeedState, TelegramPost
 from bot.pipeline import destinations_for, search_text
 from bot.queries import articles_by_ids, enqueue, fan_out_everyone
@@ -103,6 +103,9 @@ class Editor:
         allowed = await self._guard.check(url.strip())
         got = await self._session_fetcher().fetch_page(allowed.url)
         self._guard.check_syntax(got.url)
+        kind = (got.content_type or "text/html").split(";")[0].strip().lower()
+        if kind not in ("text/html", "application/xhtml+xml"):
+            raise ParseError(url[:80], f"not an article page ({kind[:40]})")
         src = self._svc.settings.sources
         article = extract_article(
             got.body,

@@ -9,6 +9,7 @@ listing stays far below Telegram's 4096 characters (at most 10 articles, headlin
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 from urllib.parse import urlsplit
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.compose.context import MONTHS
-from bot.compose.fit import RLM, clean_text, isolate_ltr, truncate_words
+from bot.compose.fit import RLM, clean_text, isolate_ltr, starts_rtl, truncate_words
 from bot.compose.links import encode_url
 from bot.i18n import Html, Lang, t
 from bot.models import Button, Section
@@ -25,6 +26,7 @@ from handlers import callbacks
 
 HEADLINE = 200
 BUTTON_TEXT = 40
+_TAG = re.compile(r"<[^>]*>")
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 Keyboard = list[list[InlineKeyboardButton]]
@@ -58,9 +60,11 @@ def when(moment: datetime, tz: tzinfo, now: datetime, lang: Lang) -> str:
 
 
 def rtl(lines: Sequence[str], lang: Lang) -> str:
-    """Join lines; for Arabic readers each starts with U+200F so a leading digit or Latin word can't
-    turn the paragraph left-to-right."""
-    return "\n".join(f"{RLM}{line}" if lang == "ar" and line else line for line in lines)
+    """Join lines; for Arabic readers a line that would start left-to-right (a digit, a Latin word, an
+    emoji, a command) gets a U+200F first so Telegram lays the paragraph out right-to-left."""
+    if lang != "ar":
+        return "\n".join(lines)
+    return "\n".join(line if starts_rtl(html.unescape(_TAG.sub("", line))) else RLM + line for line in lines)
 
 
 def listing(
