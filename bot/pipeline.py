@@ -135,9 +135,7 @@ async def _watch(services: Services, url: str, stop: asyncio.Event) -> None:
         ) as exc:  # the database is down: say so, keep the loop, try again next interval
             log.error("feed %s not recorded: %s", url, exc)
             report = IngestReport(url)
-        if report.error:
-            log.warning("feed %s failing: %s", url, report.error)
-        elif report.new or report.updated or report.baseline:
+        if report.new or report.updated or report.baseline:
             log.info("feed %s: %d new, %d updated, %d baseline", url, report.new, report.updated, report.baseline)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)
