@@ -104,6 +104,8 @@ async def _serve_telegram(settings: Settings, stop: asyncio.Event) -> int:
         if not await _initialize(app, stop):
             return 0
         async with app:
+            if app.post_init is not None:  # PTB runs post_init only from run_polling/run_webhook
+                await app.post_init(app)
             await app.start()
             if webhook:
                 from bot.webhook import start_webhook
