@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from bot.exceptions import ConfigError
+from bot.exceptions import ComposeError, ConfigError, StoreError
 
 COMMANDS = {
     "run": "run the bot: watch the feeds, deliver posts, answer readers and editors",
@@ -46,9 +46,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(selected if selected in COMMANDS else None).parse_args(argv)
     try:
         code: int = args.handler(args)
-    except ConfigError as exc:
+    except (ConfigError, ComposeError) as exc:  # a bad setting or template: one line, naming it
         print(f"akhbar: configuration error: {exc}", file=sys.stderr)
         return 2
+    except StoreError as exc:  # the database is unreachable or refused the migration
+        print(f"akhbar: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     return code

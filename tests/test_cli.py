@@ -98,3 +98,15 @@ def test_run_stops_on_sigterm_within_ten_seconds(tmp_path: Path) -> None:
             proc.kill()
             proc.wait()
     assert (tmp_path / "akhbar.db").exists()
+
+
+def test_bad_template_stops_start_up_with_one_line() -> None:
+    res = akhbar("run", env={"TELEGRAM_TEMPLATE": "<b>{headline}</b> {nope}"})
+    assert res.returncode == 2
+    assert "TELEGRAM_TEMPLATE" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_unreachable_database_is_one_clear_line() -> None:
+    res = akhbar("run", env={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/akhbar"})
+    assert res.returncode == 1
+    assert "cannot migrate the database" in res.stderr and "Traceback" not in res.stderr
