@@ -33,19 +33,34 @@ class Metrics:
     rejected: int = 0  # bad secret or not an update
     replies: int = 0  # messages and answers the handlers sent
     errors: int = 0  # handler errors (see the error handler)
-    latencies: deque[float] = field(default_factory=lambda: deque(maxlen=WINDOW))
+    latencies: deque[float] = field(default_factory=lambda: deque(maxlen=WINDOW))  # arrival → reply accepted
+    handling: deque[float] = field(default_factory=lambda: deque(maxlen=WINDOW))  # arrival → reply sent off
     _arrivals: dict[int, float] = field(default_factory=dict)
+    _ready: set[int] = field(default_factory=set)
 
     def arrived(self, update_id: int) -> None:
         self.updates += 1
         self._arrivals[update_id] = time.perf_counter()
         if len(self._arrivals) > _PENDING_MAX:  # updates that got no reply (silence) must not pile up
-            del self._arrivals[next(iter(self._arrivals))]
+            oldest = next(iter(self._arrivals))
+            del self._arrivals[oldest]
+            self._ready.discard(oldest)
+
+    def ready(self, update_id: int | None) -> None:
+        """The bot's work for ``update_id`` is done and its reply is being sent (recorded once)."""
+        if update_id is None:
+            return
+        started = self._arrivals.get(update_id)
+        if started is not None and update_id not in self._ready:
+            self._ready.add(update_id)
+            self.handling.append(time.perf_counter() - started)
 
     def replied(self, update_id: int | None) -> None:
         """A reply went out for ``update_id``: its latency is recorded once (the first reply)."""
         self.replies += 1
         started = self._arrivals.pop(update_id, None) if update_id is not None else None
+        if update_id is not None:
+            self._ready.discard(update_id)
         if started is not None:
             self.latencies.append(time.perf_counter() - started)
 
@@ -69,8 +84,12 @@ class Metrics:
             "Outbox rows by status.",
             [(f'{{status="{status}"}}', count) for status, count in sorted(deliveries.items())],
         )
-        ordered = sorted(self.latencies)
-        samples = [(f'{{quantile="{q}"}}', quantile(ordered, q)) for q in QUANTILES]
-        samples += [("_sum", sum(ordered)), ("_count", len(ordered))]
-        metric("reply_latency_seconds", "summary", "From update arrival to the first reply.", samples)
+        for name, values, text in (
+            ("handling_seconds", self.handling, "From update arrival to its reply being sent (the bot's work)."),
+            ("reply_latency_seconds", self.latencies, "From update arrival to the reply accepted by Telegram."),
+        ):
+            ordered = sorted(values)
+            samples = [(f'{{quantile="{q}"}}', quantile(ordered, q)) for q in QUANTILES]
+            samples += [("_sum", sum(ordered)), ("_count", len(ordered))]
+            metric(name, "summary", text, samples)
         return "\n".join(lines) + "\n"

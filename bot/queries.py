@@ -29,13 +29,21 @@ class SearchDoc:
     title: str
     text: str  # the normalised search text
     updated_at: datetime
+    version: int = 1
 
 
-_DOC_COLUMNS = (articles.c.id, articles.c.seen_at, articles.c.title, articles.c.search_text, articles.c.updated_at)
+_DOC_COLUMNS = (
+    articles.c.id,
+    articles.c.seen_at,
+    articles.c.title,
+    articles.c.search_text,
+    articles.c.updated_at,
+    articles.c.version,
+)
 
 
 def _doc(row: Any) -> SearchDoc:
-    return SearchDoc(int(row[0]), row[1], row[2] or "", row[3] or "", row[4])
+    return SearchDoc(int(row[0]), row[1], row[2] or "", row[3] or "", row[4], int(row[5]))
 
 
 async def search_docs(engine: AsyncEngine, *, after_id: int = 0, newest: int | None = None) -> list[SearchDoc]:
@@ -55,6 +63,13 @@ async def changed_since(engine: AsyncEngine, since: datetime, *, up_to_id: int) 
     q = select(*_DOC_COLUMNS).where(articles.c.updated_at > since, articles.c.id <= up_to_id)
     async with engine.connect() as conn:
         return [_doc(r) for r in (await conn.execute(q)).all()]
+
+
+async def withdrawn_ids(engine: AsyncEngine, *, up_to_id: int) -> list[int]:
+    """Ids of the articles the site withdrew (``id <= up_to_id``)."""
+    q = select(articles.c.id).where(articles.c.withdrawn.is_(True), articles.c.id <= up_to_id)
+    async with engine.connect() as conn:
+        return [int(i) for i in (await conn.execute(q)).scalars()]
 
 
 async def articles_by_ids(engine: AsyncEngine, ids: Sequence[int]) -> dict[int, StoredArticle]:

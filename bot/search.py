@@ -92,6 +92,7 @@ class SearchIndex:
 
     def __init__(self) -> None:
         self._ids = array("q")
+        self._versions = array("l")
         self._seen = array("d")
         self._titles: list[frozenset[str]] = []
         self._phrases: list[str] = []
@@ -109,6 +110,7 @@ class SearchIndex:
             self._alive[old] = 0
         pos = len(self._ids)
         self._ids.append(doc.id)
+        self._versions.append(doc.version)
         self._seen.append(doc.seen_at.timestamp())
         title = _WORD.findall(normalize(doc.title))
         self._titles.append(frozenset(title))
@@ -122,6 +124,17 @@ class SearchIndex:
                 postings[word] = found = array("I")
             found.append(pos)
         self.max_id = max(self.max_id, doc.id)
+
+    def remove(self, article_id: int) -> None:
+        """Forget an article (withdrawn)."""
+        pos = self._where.pop(article_id, None)
+        if pos is not None:
+            self._alive[pos] = 0
+
+    def version(self, article_id: int) -> int | None:
+        """The version of ``article_id`` the index holds (None: not indexed)."""
+        pos = self._where.get(article_id)
+        return None if pos is None else self._versions[pos]
 
     async def add_many(self, docs: Iterable[SearchDoc], *, chunk: int = 40) -> None:
         """:meth:`add` with a pause every ``chunk`` documents so other tasks run meanwhile."""

@@ -100,6 +100,7 @@ async def reply(
     chat = update.effective_chat
     if chat is None:
         return None
+    metrics(context).ready(update.update_id)
     for attempt in (1, 2):
         try:
             sent = await context.bot.send_message(
@@ -124,6 +125,7 @@ async def answer(update: Update, context: Context | ContextTypes.DEFAULT_TYPE, t
     query = update.callback_query
     if query is None:
         return
+    metrics(context).ready(update.update_id)
     try:
         await query.answer(text[:200] or None)
     except BadRequest as exc:  # "query is too old": the reader pressed long ago, nothing to undo

@@ -85,6 +85,7 @@ async def preview(update: Update, context: Context) -> None:
     ]
     markup = views.post_keyboard(shown.post.buttons, actions)
     post = shown.post
+    metrics(context).ready(update.update_id)
     if post.photo is not None:
         try:
             await context.bot.send_photo(

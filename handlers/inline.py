@@ -85,6 +85,7 @@ async def inline(update: Update, context: Context) -> None:
         page = await reader(context).latest(PAGE, offset)
     results = [r for s in (page.items if page else []) if (r := _result(context, s, update)) is not None]
     next_offset = str(page.next_offset) if page and page.next_offset is not None else ""
+    metrics(context).ready(update.update_id)
     try:
         await query.answer(results, cache_time=30, is_personal=False, next_offset=next_offset)
     except BadRequest as exc:  # "query is too old": the reader typed on

@@ -144,3 +144,28 @@ async def test_subscriptions(store: Store) -> None:
     assert await store.outbox.for_article(article_id) == []
     assert await reader.unsubscribe(42, None) == 1
     assert await reader.subscriptions(42) == []
+
+
+async def test_pages_are_kept_briefly_and_dropped_when_stale(store: Store) -> None:
+    await put(store, 1, "خبر أول")
+    reader = Reader(store, SECTIONS, fresh_every=60)
+    assert [s.article.title for s in (await reader.latest()).items] == ["خبر أول"]
+    await put(store, 2, "خبر ثان")
+    assert [s.article.title for s in (await reader.latest()).items] == ["خبر أول"]  # kept
+    reader.stale()
+    assert [s.article.title for s in (await reader.latest()).items] == ["خبر ثان", "خبر أول"]
+
+
+async def test_search_results_are_read_again_when_their_version_changes(store: Store) -> None:
+    reader = Reader(store, SECTIONS, fresh_every=0, recheck_every=0)
+    await put(store, 1, "زلزال قوي")
+    await reader.warm()
+    page = await reader.search("زلزال")
+    assert page is not None and page.items[0].article.title == "زلزال قوي"
+    changed = Article(url="https://news.example/a/1", title="زلزال قوي يضرب المدينة", section=WORLD)
+    await store.articles.save(
+        changed, fingerprint="g", search_text=normalize(changed.title), now=datetime.now(UTC) + timedelta(seconds=1)
+    )
+    page = await reader.search("زلزال")
+    assert page is not None and page.items[0].article.title == "زلزال قوي يضرب المدينة"
+    assert page.items[0].version == 2
