@@ -22,6 +22,7 @@ from bot.editor import Editor
 from bot.i18n import Lang, lang_of
 from bot.metrics import Metrics
 from bot.models import TelegramPost
+from bot.publish.tgerrors import retry_seconds
 from bot.reader import Reader
 from bot.services import Services
 
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 
 Context = CallbackContext[Any, Any, Any, Any]
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-MAX_RETRY_AFTER = 5.0
+MAX_FLOOD_WAIT = 10.0  # a reply waits out Telegram's flood control this long at most, then is dropped
 
 # New messages in private chats only: edited messages, groups and channels are handled apart (or not).
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -95,21 +96,24 @@ async def reply(
     html: str,
     markup: InlineKeyboardMarkup | None = None,
 ) -> Message | None:
-    """Send ``html`` to the chat of ``update``.  A flood answer (429) is waited out once when short; a
-    chat that blocked the bot is skipped.  Returns the message, or None when nothing was sent."""
+    """Send ``html`` to the chat of ``update``.  Flood answers (429) are waited out, up to
+    :data:`MAX_FLOOD_WAIT` seconds in all; a chat that blocked the bot is skipped.  Returns the message,
+    or None when nothing was sent."""
     chat = update.effective_chat
     if chat is None:
         return None
     metrics(context).ready(update.update_id)
-    for attempt in (1, 2):
+    waited = 0.0
+    while True:
         try:
             sent = await context.bot.send_message(
                 chat.id, html, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW
             )
         except RetryAfter as exc:
-            wait = _seconds(exc.retry_after)
-            if attempt == 2 or wait > MAX_RETRY_AFTER:
-                log.warning("reply to %s dropped: flood control asks for %.0f s", chat.id, wait)
+            wait = retry_seconds(exc)
+            waited += wait
+            if waited > MAX_FLOOD_WAIT:
+                log.warning("reply to %s dropped: flood control asks for %.0f s more", chat.id, wait)
                 return None
             await asyncio.sleep(wait)
         except Forbidden:
@@ -117,7 +121,6 @@ async def reply(
         else:
             metrics(context).replied(update.update_id)
             return sent
-    return None
 
 
 async def answer(update: Update, context: Context | ContextTypes.DEFAULT_TYPE, text: str = "") -> None:
@@ -132,7 +135,3 @@ async def answer(update: Update, context: Context | ContextTypes.DEFAULT_TYPE, t
         log.info("callback answer skipped: %s", exc.message)
         return
     metrics(context).replied(update.update_id)
-
-
-def _seconds(value: Any) -> float:
-    return float(value.total_seconds()) if hasattr(value, "total_seconds") else float(value)

@@ -10,6 +10,7 @@ import pytest
 
 from bot.models import Section
 from handlers import callbacks
+from tests.fakes.telegram import Limits
 from tests.test_handlers_rig import READER, SPORTS, Rig, plain, running
 
 
@@ -236,3 +237,13 @@ async def test_non_text_messages_get_a_hint(rig: Rig) -> None:
     reply = (await rig.fake.wait_sent(1, chat=READER))[0]
     assert "النصوص والأوامر" in reply.text
     rig.no_errors()
+
+
+async def test_a_reader_who_floods_still_gets_every_answer(tmp_path: Path) -> None:
+    async with running(tmp_path, limits=Limits()) as rig:  # Telegram's limits: 3 at once, then 1/s a chat
+        for _ in range(5):
+            rig.fake.user_message("/help", user_id=READER)
+        replies = await rig.fake.wait_sent(5, chat=READER, within=10)
+        assert all("/latest" in m.text for m in replies)
+        assert rig.fake.count_429 > 0
+        assert [c for c in rig.fake.errors() if c.status != 429] == []
