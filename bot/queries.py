@@ -16,34 +16,59 @@ from typing import Any
 from sqlalchemy import String, and_, cast, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.models import DeliveryStatus, Destination, DestinationKind
+from bot.models import DeliveryStatus, Destination, DestinationKind, Section
 from bot.store import StoredArticle
 from bot.store.articles import row_to_article
 from bot.store.tables import articles, deliveries, subscribers
 
 
 @dataclass(frozen=True, slots=True)
-class SearchDoc:
+class Headline:
+    """What a listing shows of an article: its headline, link, time and section."""
+
     id: int
-    seen_at: datetime
+    version: int
     title: str
+    href: str
+    when: datetime  # published, else first seen
+    section: Section | None = None
+
+    @classmethod
+    def of(cls, stored: StoredArticle) -> Headline:
+        a = stored.article
+        return cls(stored.id, stored.version, a.title, a.href, a.published or stored.seen_at, a.section)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    headline: Headline
+    seen_at: datetime
     text: str  # the normalised search text
-    updated_at: datetime
-    version: int = 1
+
+    @property
+    def id(self) -> int:
+        return self.headline.id
 
 
 _DOC_COLUMNS = (
     articles.c.id,
-    articles.c.seen_at,
-    articles.c.title,
-    articles.c.search_text,
-    articles.c.updated_at,
     articles.c.version,
+    articles.c.title,
+    articles.c.link,
+    articles.c.key,
+    articles.c.published_at,
+    articles.c.seen_at,
+    articles.c.section_slug,
+    articles.c.section_name,
+    articles.c.search_text,
 )
 
 
 def _doc(row: Any) -> SearchDoc:
-    return SearchDoc(int(row[0]), row[1], row[2] or "", row[3] or "", row[4], int(row[5]))
+    ident, version, title, link, key, published, seen, slug, name, text = row
+    section = Section(name or slug, slug) if slug else None
+    headline = Headline(int(ident), int(version), title or "", link or key, published or seen, section)
+    return SearchDoc(headline, seen, text or "")
 
 
 async def search_docs(engine: AsyncEngine, *, after_id: int = 0, newest: int | None = None) -> list[SearchDoc]:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.compose.arabic import is_stop, normalize, tokens
-from bot.queries import SearchDoc
+from bot.queries import Headline, SearchDoc
 
 MAX_TERMS = 8
 _WORD = re.compile(r"[^\W_]+")
@@ -92,8 +92,8 @@ class SearchIndex:
 
     def __init__(self) -> None:
         self._ids = array("q")
-        self._versions = array("l")
         self._seen = array("d")
+        self._headlines: list[Headline] = []
         self._titles: list[frozenset[str]] = []
         self._phrases: list[str] = []
         self._alive = bytearray()
@@ -110,9 +110,9 @@ class SearchIndex:
             self._alive[old] = 0
         pos = len(self._ids)
         self._ids.append(doc.id)
-        self._versions.append(doc.version)
         self._seen.append(doc.seen_at.timestamp())
-        title = _WORD.findall(normalize(doc.title))
+        self._headlines.append(doc.headline)
+        title = _WORD.findall(normalize(doc.headline.title))
         self._titles.append(frozenset(title))
         self._phrases.append(" ".join(title))
         self._alive.append(1)
@@ -131,10 +131,10 @@ class SearchIndex:
         if pos is not None:
             self._alive[pos] = 0
 
-    def version(self, article_id: int) -> int | None:
-        """The version of ``article_id`` the index holds (None: not indexed)."""
+    def headline(self, article_id: int) -> Headline | None:
+        """What the index holds of ``article_id`` for listing it (None: not indexed, or withdrawn)."""
         pos = self._where.get(article_id)
-        return None if pos is None else self._versions[pos]
+        return None if pos is None else self._headlines[pos]
 
     async def add_many(self, docs: Iterable[SearchDoc], *, chunk: int = 40) -> None:
         """:meth:`add` with a pause every ``chunk`` documents so other tasks run meanwhile."""

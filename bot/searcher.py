@@ -1,15 +1,13 @@
-"""The live search index: built from the store in the background, kept fresh, with the articles it
-returns held in memory — so a reader's search costs no database round trip in the common case.
+"""The live search index: built from the store in the background, kept fresh, and holding what a
+listing shows of each article — so a reader's search costs no database round trip.
 
-SQLite through aiosqlite costs a thread hand-off per statement, and under load each hand-off waits for
-the event loop's thread to release the GIL: measured at 200 updates/s, a search that queried the store
-for its page waited 60-240 ms.  Here:
+SQLite through aiosqlite costs a thread hand-off per statement, and under load those hand-offs queue
+behind the event loop's thread: measured at 200 updates/s, a search that read its page of articles from
+the store waited 20-240 ms at the 99th percentile.  Here:
 
 - new articles are read (``id > newest indexed``) at most ``fresh_every`` seconds apart, on a search;
-- articles edited since the last check (``updated_at``) and withdrawn ones are re-read every
-  ``recheck_every`` seconds;
-- the :class:`~bot.store.StoredArticle` of a result is kept (LRU, ``cache`` entries) as long as the index
-  holds the same version; otherwise it is read again;
+- articles edited since the last check (``updated_at``) are re-read, and withdrawn ones dropped, every
+  ``recheck_every`` seconds — a listing may show an edited headline (or a withdrawn article) that long;
 - at most ``db`` (a semaphore shared with the reader) statements run at once: more would take the
   connection pool into overflow, and an overflow SQLite connection is opened (a thread, the pragmas) and
   closed again for each statement — tens of milliseconds each under load.
@@ -21,13 +19,12 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from bot.queries import articles_by_ids, changed_since, search_docs, withdrawn_ids
+from bot.queries import Headline, changed_since, search_docs, withdrawn_ids
 from bot.search import Query, SearchIndex
-from bot.store import Store, StoredArticle
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +37,6 @@ class Searcher:
         max_docs: int = 20_000,
         fresh_every: float = 2.0,
         recheck_every: float = 60.0,
-        cache: int = 4096,
         db: asyncio.Semaphore | None = None,
     ) -> None:
         self._store = store
@@ -48,9 +44,7 @@ class Searcher:
         self._max_docs = max_docs
         self._fresh_every = fresh_every
         self._recheck_every = recheck_every
-        self._cache_size = cache
         self._index = SearchIndex()
-        self._cache: OrderedDict[int, StoredArticle] = OrderedDict()
         self._build: asyncio.Task[None] | None = None
         self._ready = False
         self._refreshing = False
@@ -97,35 +91,16 @@ class Searcher:
     def ids(self, query: Query, count: int) -> list[int]:
         return self._index.search(query, count)
 
-    async def articles(self, ids: Sequence[int]) -> list[StoredArticle]:
-        """The articles for ``ids`` in that order (from memory when the index has the same version)."""
-        found: dict[int, StoredArticle] = {}
-        missing = []
-        for ident in ids:
-            cached = self._cache.get(ident)
-            if cached is not None and cached.version == self._index.version(ident):
-                self._cache.move_to_end(ident)
-                found[ident] = cached
-            else:
-                missing.append(ident)
-        if missing:
-            async with self._db:
-                fetched = await articles_by_ids(self._store.engine, missing)
-            for stored in fetched.values():
-                self._remember(stored)
-            found.update(fetched)
-        return [found[i] for i in ids if i in found]
-
-    def _remember(self, stored: StoredArticle) -> None:
-        self._cache[stored.id] = stored
-        self._cache.move_to_end(stored.id)
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+    def headlines(self, ids: Sequence[int]) -> list[Headline]:
+        """What to list for ``ids`` (in that order; ids the index no longer holds are left out)."""
+        return [h for h in map(self._index.headline, ids) if h is not None]
 
     async def _build_index(self) -> None:
         started = time.monotonic()
         self._watermark = datetime.now(UTC)
-        await self._index.add_many(await search_docs(self._store.engine, newest=self._max_docs))
+        async with self._db:
+            docs = await search_docs(self._store.engine, newest=self._max_docs)
+        await self._index.add_many(docs)
         self._checked_new = self._checked_changed = time.monotonic()
         self._ready = True
         log.info("search index: %d articles in %.1f s", len(self._index), time.monotonic() - started)
@@ -141,5 +116,4 @@ class Searcher:
         await self._index.add_many(await changed_since(engine, self._watermark, up_to_id=self._index.max_id))
         for ident in await withdrawn_ids(engine, up_to_id=self._index.max_id):
             self._index.remove(ident)
-            self._cache.pop(ident, None)
         self._watermark = mark

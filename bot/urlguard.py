@@ -149,7 +149,9 @@ class UrlGuard:
 
 class GuardedResolver(AbstractResolver):
     """An aiohttp resolver that refuses non-public addresses, except for ``trusted`` (host, port) pairs:
-    ``aiohttp.TCPConnector(resolver=GuardedResolver(...))`` makes every connection of a session safe."""
+    ``aiohttp.TCPConnector(resolver=GuardedResolver(...))`` guards every connection of a session to a
+    host *name* (and so DNS rebinding).  aiohttp does not consult the resolver for an IP-literal host
+    (``http://10.0.0.1/``): check such URLs — every redirect hop included — with :meth:`UrlGuard.check`."""
 
     def __init__(self, trusted: Iterable[tuple[str, int]] = (), inner: AbstractResolver | None = None) -> None:
         self._trusted = {(_host(h), p) for h, p in trusted}

@@ -24,7 +24,9 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.exceptions import ConfigError
 from bot.metrics import Metrics
+from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -144,13 +146,15 @@ class WebhookServer:
 
 async def start_webhook(
     application: Application[Any, Any, Any, Any, Any, Any],
-    services: Any,
+    services: Services,
     *,
-    host: str = "0.0.0.0",  # noqa: S104
+    host: str = "0.0.0.0",  # noqa: S104  (a web dyno listens on every interface)
 ) -> WebhookServer:
     """Register the webhook with Telegram and serve it on PORT (what ``akhbar run`` calls in webhook mode).
     Returns the server; ``await server.cleanup()`` stops it."""
     settings = services.settings.telegram
+    if settings.bot_token is None:
+        raise ConfigError("BOT_TOKEN", "required in webhook mode")
     token = settings.bot_token.get_secret_value()
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else derived(token, "secret")
     public, path = webhook_address(settings.webhook_url, token)

@@ -83,7 +83,8 @@ async def inline(update: Update, context: Context) -> None:
         page = await reader(context).search(words, PAGE, offset)
     else:
         page = await reader(context).latest(PAGE, offset)
-    results = [r for s in (page.items if page else []) if (r := _result(context, s, update)) is not None]
+    full = await reader(context).articles([h.id for h in page.items]) if page else []
+    results = [r for s in full if (r := _result(context, s, update)) is not None]
     next_offset = str(page.next_offset) if page and page.next_offset is not None else ""
     metrics(context).ready(update.update_id)
     try:

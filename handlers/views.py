@@ -80,17 +80,16 @@ def listing(
     «المزيد» when ``more`` (callback data) is given and there is a next page."""
     lines = [title, ""]
     keyboard: Keyboard = []
-    for number, stored in enumerate(page.items, page.offset + 1):
-        article = stored.article
-        headline = text(article.title, HEADLINE)
-        url = web_url(article.href)
+    for number, item in enumerate(page.items, page.offset + 1):
+        headline = text(item.title, HEADLINE)
+        url = web_url(item.href)
         link = f'<a href="{html.escape(url, quote=True)}">{headline}</a>' if url else headline
-        meta = [when(article.published or stored.seen_at, tz, now, lang)]
-        if article.section:
-            meta.append(text(article.section.name, 40))
+        meta = [when(item.when, tz, now, lang)]
+        if item.section:
+            meta.append(text(item.section.name, 40))
         lines += [f"{number}. <b>{link}</b>", f"🕒 {' · '.join(meta)}", ""]
         if url:
-            label = truncate_words(clean_text(article.title), BUTTON_TEXT)
+            label = truncate_words(clean_text(item.title), BUTTON_TEXT)
             keyboard.append([InlineKeyboardButton(f"{number}. {label}", url=url)])
     if more and page.next_offset is not None:
         keyboard.append([InlineKeyboardButton(t("more", lang) + " ⬇️", callback_data=more)])

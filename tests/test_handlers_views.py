@@ -10,9 +10,9 @@ import pytest
 from bot.compose.tghtml import TEXT_LIMIT, check_telegram_html
 from bot.editor import Status
 from bot.i18n import Html, keys, lang_of, t
-from bot.models import Article, Delivery, DeliveryStatus, FeedHealth, FeedState, Section
+from bot.models import Delivery, DeliveryStatus, FeedHealth, FeedState, Section
+from bot.queries import Headline
 from bot.reader import Page
-from bot.store import StoredArticle
 from bot.store.outbox import DestinationState
 from handlers import views
 from handlers.status_view import status_text
@@ -48,8 +48,8 @@ def test_language() -> None:
     assert t("more", "en") == "More" and t("more") == "المزيد"
 
 
-def stored(n: int, title: str, link: str, *, when: datetime, section: Section | None = None) -> StoredArticle:
-    return StoredArticle(n, Article(url=link, title=title, link=link, published=when, section=section), 1, when, False)
+def stored(n: int, title: str, link: str, *, when: datetime, section: Section | None = None) -> Headline:
+    return Headline(n, 1, title, link, when, section)
 
 
 def test_a_full_listing_fits_and_every_button_is_valid() -> None:

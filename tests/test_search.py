@@ -8,14 +8,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.compose.arabic import normalize
-from bot.queries import SearchDoc
+from bot.queries import Headline, SearchDoc
 from bot.search import SearchIndex, core, forms, parse_query, rank, score
 
 T0 = datetime(2025, 10, 15, 12, 0, tzinfo=UTC)
 
 
 def doc(ident: int, title: str, text: str = "", minutes: int = 0) -> SearchDoc:
-    return SearchDoc(ident, T0 + timedelta(minutes=minutes), title, normalize(f"{title} {text}"), T0)
+    seen = T0 + timedelta(minutes=minutes)
+    return SearchDoc(
+        Headline(ident, 1, title, f"https://news.example/{ident}", seen), seen, normalize(f"{title} {text}")
+    )
 
 
 def test_query_is_normalised_and_stop_words_dropped() -> None:
@@ -83,7 +86,7 @@ def test_fallback_ranking_matches_the_index() -> None:
     for d in docs:
         idx.add(d)
     q = parse_query("نفط")
-    rows = [(d.id, d.seen_at.timestamp(), d.title, d.text) for d in docs]
+    rows = [(d.id, d.seen_at.timestamp(), d.headline.title, d.text) for d in docs]
     assert rank(q, rows, 10) == idx.search(q, 10) == [1, 2]
     assert score(q, "رياضة", "رياضة") == 0
 
