@@ -2,11 +2,12 @@
 with 10,000 articles stored, the bot built exactly as ``akhbar run`` builds it (handlers.build_application,
 bot.webhook.start_webhook, real services on SQLite).
 
-The fake Bot API runs in a separate process (flood limits off: this measures the bot, not Telegram's
-pacing), so this process's CPU is the bot's and the load generator's.  Latency is measured inside the bot:
-from the webhook receiving an update to its reply being accepted by the Bot API (``bot.metrics``).
-Prints p50/p90/p99/max (target p99 ≤ 50 ms), errors (target 0), answers other than 200, and the
-search-index build time.  ``--no-index`` answers searches from the store's LIKE scan instead, for scale.
+"Telegram" — the fake Bot API (flood limits off: this measures the bot, not Telegram's pacing) and the
+sender of the updates — runs in a separate process, so this process's CPU is the bot's alone.  Latency is
+measured inside the bot (``bot.metrics``): from the webhook receiving an update to its reply being handed
+to the Bot API client, and to the Bot API's answer.  Prints p50/p90/p99/max (target p99 ≤ 50 ms), errors
+(target 0), answers other than 200, the search-index build time.  ``--no-index`` answers searches from
+the store's LIKE scan instead, for scale.
 
     .venv/bin/python bench/bench_webhook.py                      # 1,000 updates at 200/s, 10,000 articles
     .venv/bin/python bench/bench_webhook.py --updates 3000 --rate 400
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,7 @@ from bot.publish.telegram import TelegramPublisher
 from bot.publish.tgrequest import build_bot
 from bot.services import Services
 from bot.store.tables import article_aliases, articles
-from bot.webhook import HEADER, start_webhook
+from bot.webhook import HEADER, start_webhook, webhook_address
 from handlers import build_application, setup
 from handlers.common import parts
 
@@ -52,13 +54,36 @@ EASC = Path(__file__).resolve().parent / "data" / "easc" / "Articles"
 SECTIONS = {"العالم": "world", "سياسة": "politics", "اقتصاد": "economy", "رياضة": "sports", "ثقافة": "culture"}
 
 
-def _serve(port_queue: mp.Queue[int]) -> None:
+def _telegram(port_queue: mp.Queue[int], jobs: mp.Queue[Any], done: mp.Queue[Any]) -> None:
+    """The other side, in its own process: the fake Bot API, and the sender of updates to the webhook
+    (as Telegram posts them).  A job is (url, updates, rate); the answer is (HTTP statuses, seconds)."""
     from tests.fakes.telegram import FakeBotAPI, Limits
+
+    async def deliver(url: str, updates: list[dict[str, Any]], rate: float) -> tuple[list[int], float]:
+        statuses: list[int] = []
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200)) as http:
+
+            async def post(update: dict[str, Any]) -> None:
+                async with http.post(url, json=update, headers={HEADER: SECRET}) as response:
+                    statuses.append(response.status)
+
+            begin = time.perf_counter()
+            tasks = []
+            for n, update in enumerate(updates):
+                delay = begin + n / rate - time.perf_counter() if rate else 0
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                tasks.append(asyncio.create_task(post(update)))
+                if not rate:
+                    await tasks[-1]
+            await asyncio.gather(*tasks)
+            return statuses, time.perf_counter() - begin
 
     async def main() -> None:
         async with FakeBotAPI(limits=Limits.off()) as fake:
             port_queue.put(fake.port)
-            await asyncio.Event().wait()
+            while (job := await asyncio.to_thread(jobs.get)) is not None:
+                done.put(await deliver(*job))
 
     asyncio.run(main())
 
@@ -87,66 +112,51 @@ def _sentences() -> list[str]:
 def _articles(count: int, rnd: random.Random) -> list[dict[str, Any]]:
     """``count`` article rows shaped like the pipeline stores them (normalised search text)."""
     sentences = _sentences()
-    names = list(SECTIONS.items())
     start = datetime.now(UTC) - timedelta(minutes=count)
     rows = []
     for n in range(count):
         title = " ".join(rnd.choice(sentences).split()[:12])
         body = [rnd.choice(sentences) for _ in range(4)]
-        name, slug = rnd.choice(names)
-        article = Article(url=f"https://news.example/news/{n}", title=title, paragraphs=tuple(body))
+        name, slug = rnd.choice(list(SECTIONS.items()))
         when = start + timedelta(minutes=n)
-        rows.append(
-            {
-                "key": article.url,
-                "link": f"https://news.example/news/{n}/{'-'.join(title.split()[:4])}",
-                "title": title,
-                "body": json.dumps(body, ensure_ascii=False),
-                "section_slug": slug,
-                "section_name": name,
-                "published_at": when,
-                "seen_at": when,
-                "updated_at": when,
-                "content_hash": article.content_hash(),
-                "fingerprint": "1",
-                "version": 1,
-                "withdrawn": False,
-                "search_text": normalize(" ".join([title, *body[:3]])),
-            }
-        )
+        article = Article(url=f"https://news.example/news/{n}", title=title, paragraphs=tuple(body))
+        row = {"key": article.url, "link": f"{article.url}/{'-'.join(title.split()[:4])}", "title": title}
+        row |= {"body": json.dumps(body, ensure_ascii=False), "section_slug": slug, "section_name": name}
+        row |= {"published_at": when, "seen_at": when, "updated_at": when, "version": 1, "withdrawn": False}
+        row |= {"content_hash": article.content_hash(), "fingerprint": "1"}
+        rows.append(row | {"search_text": normalize(" ".join([title, *body[:3]]))})
     return rows
 
 
 def _updates(count: int, rows: list[dict[str, Any]], rnd: random.Random) -> list[dict[str, Any]]:
+    """/latest, /latest N, /search word, and /search with two words or a word found nowhere."""
     vocab = sorted({t for r in rows[-2000:] for t in tokens(r["title"]) if not is_stop(t) and len(t) > 3})
-    texts = []
-    for n in range(count):
-        kind = n % 4
-        if kind == 0:
-            texts.append("/latest")
-        elif kind == 1:
-            texts.append(f"/latest {rnd.randint(1, 10)}")
-        elif kind == 2:
-            texts.append(f"/search {rnd.choice(vocab)}")
-        else:
-            texts.append(f"/search {rnd.choice(vocab)} {rnd.choice(vocab)}" if n % 8 == 3 else "/search زلزال")
     out = []
-    for n, text in enumerate(texts):
-        user = 50_000_000 + n
-        word = text.split()[0]
-        message = {
-            "message_id": 1,
-            "date": int(time.time()),
-            "chat": {"id": user, "type": "private", "first_name": "قارئ"},
-            "from": {"id": user, "is_bot": False, "first_name": "قارئ", "language_code": "ar"},
-            "text": text,
-            "entities": [{"type": "bot_command", "offset": 0, "length": len(word)}],
-        }
+    for n in range(count):
+        two = f"{rnd.choice(vocab)} {rnd.choice(vocab)}" if n % 8 == 3 else "زلزال"
+        text = ("/latest", f"/latest {rnd.randint(1, 10)}", f"/search {rnd.choice(vocab)}", f"/search {two}")[n % 4]
+        user = {"id": 50_000_000 + n, "is_bot": False, "first_name": "قارئ", "language_code": "ar"}
+        message = {"message_id": 1, "date": int(time.time()), "from": user, "text": text}
+        message["chat"] = {"id": user["id"], "type": "private", "first_name": "قارئ"}
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         out.append({"update_id": 900_000 + n, "message": message})
     return out
 
 
-async def _run(args: argparse.Namespace, api: str, folder: Path) -> dict[str, Any]:
+@dataclass
+class Link:
+    """This process's end of the job queues to the Telegram process."""
+
+    jobs: mp.Queue[Any]
+    done: mp.Queue[Any]
+
+    async def run(self, url: str, updates: list[Any], rate: float) -> tuple[list[int], float]:
+        self.jobs.put((url, updates, rate))
+        result: tuple[list[int], float] = await asyncio.to_thread(self.done.get)
+        return result
+
+
+async def _run(args: argparse.Namespace, link: Link, api: str, folder: Path) -> dict[str, Any]:
     rnd = random.Random(7)
     port = _free_port()
     settings = load_settings(
@@ -193,7 +203,7 @@ async def _run(args: argparse.Namespace, api: str, folder: Path) -> dict[str, An
                 await reader.warm()
             result["index_seconds"] = time.perf_counter() - started
             server = await start_webhook(app, services, host="127.0.0.1")
-            result.update(await _load(args, server.port, app, _updates(args.updates, rows, rnd)))
+            result.update(await _load(args, link, server.port, app, _updates(args.updates, rows, rnd)))
             await server.cleanup()
             await app.stop()
     finally:
@@ -201,44 +211,27 @@ async def _run(args: argparse.Namespace, api: str, folder: Path) -> dict[str, An
     return result
 
 
-async def _load(args: argparse.Namespace, port: int, app: Any, updates: list[dict[str, Any]]) -> dict[str, Any]:
+async def _load(args: argparse.Namespace, link: Link, port: int, app: Any, updates: list[Any]) -> dict[str, Any]:
     metrics = parts(app).metrics
-    url = f"http://127.0.0.1:{port}/tg/" + _path_leaf()
-    statuses: list[int] = []
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200)) as http:
-
-        async def post(update: dict[str, Any]) -> None:
-            async with http.post(url, json=update, headers={HEADER: SECRET}) as response:
-                statuses.append(response.status)
-
-        # off the clock: connection set-up and first-call costs (imports, statement compilation)
-        for n, update in enumerate(updates[:20]):
-            await post(dict(update, update_id=1 + n))
-        for _ in range(500):
-            if metrics.replies >= 20:
-                break
-            await asyncio.sleep(0.01)
-        await asyncio.sleep(0.3)
-        statuses.clear()
-        metrics.latencies.clear()
-        metrics.handling.clear()
-        usage0 = resource.getrusage(resource.RUSAGE_SELF)
-        begin = time.perf_counter()
-
-        tasks = []
-        for n, update in enumerate(updates):
-            delay = begin + n / args.rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(post(update)))
-        await asyncio.gather(*tasks)
-        sent_for = time.perf_counter() - begin
-        for _ in range(3000):
-            if len(metrics.latencies) >= len(updates) or metrics.errors:
-                break
-            await asyncio.sleep(0.01)
-        elapsed = time.perf_counter() - begin
-        usage1 = resource.getrusage(resource.RUSAGE_SELF)
+    url = f"http://127.0.0.1:{port}" + webhook_address("http://127.0.0.1/tg", TOKEN)[1]
+    # off the clock: connections and first-call costs (imports, statement compilation)
+    await link.run(url, [dict(u, update_id=1 + n) for n, u in enumerate(updates[:20])], 0)
+    for _ in range(500):
+        if metrics.replies >= 20:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.3)
+    metrics.latencies.clear()
+    metrics.handling.clear()
+    usage0 = resource.getrusage(resource.RUSAGE_SELF)
+    begin = time.perf_counter()
+    statuses, sent_for = await link.run(url, updates, args.rate)
+    for _ in range(3000):
+        if len(metrics.latencies) >= len(updates) or metrics.errors:
+            break
+        await asyncio.sleep(0.01)
+    elapsed = time.perf_counter() - begin
+    usage1 = resource.getrusage(resource.RUSAGE_SELF)
     lat = sorted(metrics.latencies)
     work = sorted(metrics.handling)
     return {
@@ -259,12 +252,6 @@ async def _load(args: argparse.Namespace, port: int, app: Any, updates: list[dic
     }
 
 
-def _path_leaf() -> str:
-    from bot.webhook import derived
-
-    return derived(TOKEN, "path")[:32]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--updates", type=int, default=1000)
@@ -274,36 +261,35 @@ def main() -> None:
     args = parser.parse_args()
     ctx = mp.get_context("spawn")
     ports: mp.Queue[int] = ctx.Queue()
-    server = ctx.Process(target=_serve, args=(ports,), daemon=True)
+    link = Link(ctx.Queue(), ctx.Queue())
+    server = ctx.Process(target=_telegram, args=(ports, link.jobs, link.done), daemon=True)
     server.start()
     api = f"http://127.0.0.1:{ports.get(timeout=30)}"
     try:
         with tempfile.TemporaryDirectory() as folder:
-            r = asyncio.run(_run(args, api, Path(folder)))
+            r = asyncio.run(_run(args, link, api, Path(folder)))
         fake = _stats(api)
+        link.jobs.put(None)
     finally:
         server.terminate()
-    print(f"articles stored          {r['articles']:>10,}   (bulk insert {r['store_seconds']:.1f} s)")
     index = "off (LIKE scan)" if args.no_index else f"{r['index_seconds']:.2f} s to build"
-    print(f"search index             {index:>10}")
-    print(
-        f"updates                  {args.updates:>10,}   offered at {r['offered_rate']:.0f}/s (asked {args.rate:.0f}/s)"
-    )
-    print(
-        f"replies measured         {r['replied']:>10,}   sends seen by the Bot API: {fake['sent'] - 20:,} (+20 warm-up)"
-    )
-    print("inside the bot: webhook arrival → reply handed to the Bot API client")
-    print(f"  p50 / p90              {r['w50'] * 1000:>10.1f} / {r['w90'] * 1000:.1f} ms")
-    print(f"  p99                    {r['w99'] * 1000:>10.1f} ms   target ≤ 50 ms (ratio {r['w99'] * 1000 / 50:.2f})")
-    print(f"  max                    {r['wmax'] * 1000:>10.1f} ms")
-    print("with the Bot API's answer: webhook arrival → sendMessage answered (the fake, another process)")
     acked = " / ".join(f"{r[k] * 1000:.1f}" for k in ("p50", "p90", "p99", "max"))
-    print(f"  p50 / p90 / p99 / max  {acked:>10} ms")
-    print(f"errors                   {r['errors']:>10}   target 0; webhook answers other than 200: {r['not_200']}")
-    print(
-        f"CPU (bot + load)         {r['cpu']:>10.2f} s   = {r['cpu'] / max(args.updates, 1) * 1000:.2f} ms per update"
-    )
-    print(f"peak RSS                 {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:>10.0f} MiB")
+    lines = [
+        f"articles stored          {r['articles']:>10,}   (bulk insert {r['store_seconds']:.1f} s)",
+        f"search index             {index:>10}",
+        f"updates                  {args.updates:>10,}   at {r['offered_rate']:.0f}/s (asked {args.rate:.0f}/s)",
+        f"replies measured         {r['replied']:>10,}   sent to the Bot API: {fake['sent'] - 20:,} (+20 warm-up)",
+        "inside the bot: webhook arrival → reply handed to the Bot API client",
+        f"  p50 / p90              {r['w50'] * 1000:>10.1f} / {r['w90'] * 1000:.1f} ms",
+        f"  p99                    {r['w99'] * 1000:>10.1f} ms   target ≤ 50 ms (ratio {r['w99'] * 1000 / 50:.2f})",
+        f"  max                    {r['wmax'] * 1000:>10.1f} ms",
+        "with the Bot API's answer: webhook arrival → sendMessage answered (the fake, another process)",
+        f"  p50 / p90 / p99 / max  {acked:>10} ms",
+        f"errors                   {r['errors']:>10}   target 0; webhook answers other than 200: {r['not_200']}",
+        f"bot CPU                  {r['cpu']:>10.2f} s   = {r['cpu'] / args.updates * 1000:.2f} ms per update",
+        f"peak RSS                 {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:>10.0f} MiB",
+    ]
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
