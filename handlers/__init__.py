@@ -93,8 +93,12 @@ async def setup(app: Application) -> None:  # type: ignore[type-arg]
     found.reader.start()
     found.services.closers.append(found.reader.close)
     sections = await found.reader.sections()
-    await app.bot.set_my_commands(_commands(sections, editor=False, arabic=True), language_code="ar")
-    await app.bot.set_my_commands(_commands(sections, editor=False, arabic=False))
+    try:
+        await app.bot.set_my_commands(_commands(sections, editor=False, arabic=True), language_code="ar")
+        await app.bot.set_my_commands(_commands(sections, editor=False, arabic=False))
+    except TelegramError as exc:  # the menus are a convenience: the bot runs without them
+        log.warning("command menus not set: %s", exc.message)
+        return
     for editor_id in sorted(found.services.settings.telegram.editors):
         scope = BotCommandScopeChat(editor_id)
         try:

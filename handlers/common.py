@@ -44,7 +44,7 @@ class Parts:
     reader: Reader
     editor: Editor
     metrics: Metrics
-    shared: OrderedDict[tuple[int, int], TelegramPost] = field(default_factory=OrderedDict)  # inline posts
+    inline_posts: OrderedDict[tuple[int, int], TelegramPost] = field(default_factory=OrderedDict)
 
 
 class HasBotData(Protocol):

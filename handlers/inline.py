@@ -33,7 +33,7 @@ MAX_QUERY = 256
 
 
 def _post(context: Context, stored: StoredArticle) -> TelegramPost | None:
-    cache = parts(context).shared
+    cache = parts(context).inline_posts
     key = (stored.id, stored.version)
     post = cache.get(key)
     if post is None:

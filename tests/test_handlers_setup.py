@@ -10,8 +10,9 @@ import aiohttp
 import pytest
 from sqlalchemy import text
 
-from handlers import build_application
+from handlers import build_application, setup
 from handlers.common import parts
+from tests.fakes.telegram import Fault
 from tests.test_handlers_rig import EDITOR, READER, TOKEN, running
 
 
@@ -78,3 +79,10 @@ async def test_webhook_mode_serves_updates_health_and_metrics(tmp_path: Path) ->
         assert re.search(r"akhbar_reply_latency_seconds_count [1-9]", metrics)
         assert READER in {m.chat_id for m in rig.fake.sent()}
         rig.no_errors()
+
+
+async def test_menus_failing_does_not_stop_the_bot(tmp_path: Path) -> None:
+    async with running(tmp_path) as rig:
+        rig.fake.add_fault(Fault.server_error(502), method="setMyCommands", times=None)
+        await setup(rig.app)  # logged, not raised
+        assert "/latest" in (await rig.say("/help")).text
