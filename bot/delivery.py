@@ -22,7 +22,15 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.exceptions import ChatMoved, DestinationGone, PublishError, RateLimited, Rejected, TransientError
+from bot.exceptions import (
+    ChatMoved,
+    DestinationGone,
+    PublishError,
+    RateLimited,
+    Rejected,
+    StoreError,
+    TransientError,
+)
 from bot.models import Delivery, DestinationKind
 from bot.models import Destination as Dest
 from bot.posts import PostFactory
@@ -32,6 +40,12 @@ from bot.store import Store
 log = logging.getLogger(__name__)
 
 Alert = Callable[[str], Awaitable[None]]
+# What a database outage raises: SQLAlchemy's errors, and asyncpg's bare OSError when the server is gone.
+STORE_DOWN = (SQLAlchemyError, OSError, StoreError)
+
+
+def describe(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
 
 @dataclass(slots=True)
@@ -70,6 +84,7 @@ class DeliveryWorker:
         self._lanes: dict[str, asyncio.Task[None]] = {}
         self._queued: dict[str, list[Delivery]] = {}
         self._held: set[int] = set()
+        self._to_release: set[int] = set()
         self._slots = asyncio.Semaphore(max_lanes)
         self._batch = batch
         self._max_attempts = max_attempts
@@ -79,8 +94,15 @@ class DeliveryWorker:
     # -- scheduling ---------------------------------------------------------------------------------
 
     async def dispatch(self) -> int:
-        """Read the due rows not already held and hand them to their lanes; returns how many."""
-        rows = await self._store.outbox.due(limit=self._batch, exclude=sorted(self._held))
+        """Read due rows (never more than ``batch`` held in memory at once) and hand them to their lanes;
+        returns how many were read."""
+        if self._to_release:  # rows a database failure left claimed: give them back first
+            await self._store.outbox.release(sorted(self._to_release))
+            self._to_release.clear()
+        room = self._batch - len(self._held)
+        if room <= 0:
+            return 0
+        rows = await self._store.outbox.due(limit=room, exclude=sorted(self._held))
         for row in rows:
             self._held.add(row.id)
             self._queued.setdefault(row.destination, []).append(row)
@@ -105,8 +127,8 @@ class DeliveryWorker:
             while not stop.is_set():
                 try:
                     await self.dispatch()
-                except SQLAlchemyError as exc:  # the database is away: keep the rows, try again shortly
-                    log.error("outbox unreachable: %s", str(exc).splitlines()[0][:200])
+                except STORE_DOWN as exc:  # the database is away: keep the rows, try again shortly
+                    log.error("outbox unreachable: %s", describe(exc))
                 wake.clear()
                 waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
                 _, pending = await asyncio.wait(waiters, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
@@ -138,6 +160,10 @@ class DeliveryWorker:
                     row = queue.pop(0)
                     try:
                         stop_lane = await self._deliver(row)
+                    except STORE_DOWN as exc:  # claimed, maybe sent: released when the database is back
+                        log.error("delivery %s → %s interrupted: %s", row.article_id, key, describe(exc))
+                        self._to_release.add(row.id)
+                        stop_lane = True
                     finally:
                         self._held.discard(row.id)
                     if stop_lane:
@@ -164,6 +190,7 @@ class DeliveryWorker:
             self.stats.retried += 1
             at = datetime.now(UTC) + timedelta(seconds=max(exc.retry_after, 0.05))
             await outbox.retry(row.id, error=f"429: {exc.message}", at=at, count_attempt=False)
+            await outbox.defer_destination(row.destination, at)  # the newer posts wait too: order kept
             return True
         except ChatMoved as exc:
             await outbox.set_destination(row.destination, paused=False, moved_to=str(exc.new_chat_id))
@@ -184,12 +211,17 @@ class DeliveryWorker:
                 self.stats.retried += 1
                 at = datetime.now(UTC) + timedelta(seconds=backoff(row.attempts + 1))
                 await outbox.retry(row.id, error=exc.message, at=at)
+                await outbox.defer_destination(row.destination, at)
+                return True
         return False
 
     async def _send(self, row: Delivery) -> None:
         stored = await self._store.articles.get(row.article_id)
         if stored is None:
             await self._store.outbox.dead(row.id, reason="article no longer stored")
+            return
+        if stored.withdrawn:
+            await self._store.outbox.skip(row.id, reason="withdrawn by the site")
             return
         dest = Dest.parse(row.destination)
         if dest.kind is DestinationKind.X:

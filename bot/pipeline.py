@@ -18,12 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.compose.arabic import normalize
 from bot.config import Settings
-from bot.delivery import DeliveryStats
-from bot.exceptions import StoreError
+from bot.delivery import STORE_DOWN, DeliveryStats, describe
 from bot.models import Article, DeliveryStatus, Destination, DestinationKind
 from bot.services import Services
 from bot.sources.watcher import PolledItem
@@ -80,9 +77,11 @@ async def ingest(services: Services, feed_url: str, *, force: bool = False) -> I
     result = await services.watcher.poll(state, services.store.articles.known)
     if result.state.last_error and result.state.failures:
         report.error = result.state.last_error
-    baseline = not state.baselined and not result.state.last_error
+    # a baseline needs something to stand on: an empty or failing first poll leaves the feed un-baselined,
+    # or its whole back catalogue would be posted the first time it answers
+    baseline = not state.baselined
     await _record(services, result.items, baseline=baseline, report=report)
-    if baseline:
+    if baseline and result.entries > 0:
         result.state.baselined = True
     await services.store.feeds.save(result.state)
     if report.new or report.updated:
@@ -129,11 +128,8 @@ async def _watch(services: Services, url: str, stop: asyncio.Event) -> None:
     while not stop.is_set():
         try:
             report = await ingest(services, url)
-        except (
-            StoreError,
-            SQLAlchemyError,
-        ) as exc:  # the database is down: say so, keep the loop, try again next interval
-            log.error("feed %s not recorded: %s", url, exc)
+        except STORE_DOWN as exc:  # the database is down: say so, keep the loop, try again next interval
+            log.error("feed %s not recorded: %s", url, describe(exc))
             report = IngestReport(url)
         if report.new or report.updated or report.baseline:
             log.info("feed %s: %d new, %d updated, %d baseline", url, report.new, report.updated, report.baseline)
@@ -152,8 +148,8 @@ async def _recheck_withdrawn(services: Services, stop: asyncio.Event) -> None:
             return
         try:
             report = await recheck(services)
-        except (StoreError, SQLAlchemyError) as exc:
-            log.warning("withdrawn-article check skipped: %s", exc)
+        except STORE_DOWN as exc:
+            log.warning("withdrawn-article check skipped: %s", describe(exc))
             continue
         if report.withdrawn:
             log.info("%d of %d recent articles were withdrawn by the site", report.withdrawn, report.checked)
@@ -167,8 +163,14 @@ async def run_forever(services: Services, stop: asyncio.Event) -> None:
     watchers = [asyncio.create_task(_watch(services, url, stop)) for url in services.settings.sources.feed_urls]
     watchers.append(asyncio.create_task(_recheck_withdrawn(services, stop)))
     worker = asyncio.create_task(services.worker.run(stop, services.wake))
-    await stop.wait()
+    stopping = asyncio.create_task(stop.wait())
+    # a watcher or the worker ending before stop is a bug: stop everything and raise it, never run on half a bot
+    done, _ = await asyncio.wait([stopping, worker, *watchers], return_when=asyncio.FIRST_COMPLETED)
+    stop.set()
     for task in watchers:
         task.cancel()
-    await asyncio.gather(*watchers, return_exceptions=True)
+    results = await asyncio.gather(*watchers, return_exceptions=True)
     await worker
+    for task, result in zip(watchers, results, strict=True):
+        if task in done and isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
+            raise result

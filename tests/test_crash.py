@@ -38,7 +38,7 @@ def _start(env: dict[str, str]) -> subprocess.Popen[bytes]:
 async def test_sigkill_loses_nothing(tmp_path: Path) -> None:
     rng = random.Random(int(os.environ.get("AKHBAR_CRASH_SEED", "7")))
     base = load_articles()
-    async with FakeBotAPI(limits=Limits.off()) as fake, SampleSite([]) as site:
+    async with FakeBotAPI(limits=Limits.off()) as fake, SampleSite(base) as site:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "FEED_", "X_"))}
         env |= {
             "BOT_TOKEN": TOKEN,
@@ -52,7 +52,7 @@ async def test_sigkill_loses_nothing(tmp_path: Path) -> None:
             "LOG_LEVEL": "WARNING",
         }
         proc = _start(env)
-        for _ in range(60):  # a second poll means the first (the baseline of the empty feed) was recorded
+        for _ in range(60):  # a second poll means the first (the baseline of the sample articles) was recorded
             if site.feed_hits >= 2:
                 break
             await asyncio.sleep(0.25)

@@ -134,3 +134,9 @@ def test_iso_and_rfc822_with_offsets(d: datetime, hours: int) -> None:
 def test_never_raises(text: str) -> None:
     got = parse_date(text, AMMAN)
     assert got is None or got.tzinfo is not None
+
+
+def test_rfc822_without_a_zone_is_site_time_and_explicit_utc_stays_utc() -> None:
+    assert parse_date("Wed, 15 Oct 2025 10:00:00", AMMAN) == datetime(2025, 10, 15, 10, 0, tzinfo=AMMAN)
+    for utc in ("Wed, 15 Oct 2025 10:00:00 -0000", "Wed, 15 Oct 2025 10:00:00 GMT"):
+        assert parse_date(utc, AMMAN) == datetime(2025, 10, 15, 10, 0, tzinfo=UTC)

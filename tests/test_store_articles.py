@@ -125,3 +125,25 @@ async def test_times_come_back_aware_utc(store: Store) -> None:
     stored = await store.articles.get(saved.article_id)
     assert stored is not None and stored.article.published == published
     assert stored.seen_at.tzinfo is not None
+
+
+async def test_update_leaves_x_posts_alone(store: Store) -> None:
+    """X posts cannot be edited; re-opening them made X_DAILY_CAP count old posts as new ones."""
+    saved = await store.articles.save(art(1), fingerprint="f1", destinations=[X])
+    (x,) = await store.outbox.for_article(saved.article_id)
+    await store.outbox.begin(x.id)
+    await store.outbox.sent(x.id, message_id="99", chat_id="x", as_photo=False, sent_hash=art(1).content_hash())
+    await store.articles.save(art(1, title="عنوان آخر"), fingerprint="f2")
+    (x2,) = await store.outbox.for_article(saved.article_id)
+    assert x2.status is DeliveryStatus.SENT
+
+
+async def test_sent_reopens_a_row_whose_article_changed_meanwhile(store: Store) -> None:
+    saved = await store.articles.save(art(1), fingerprint="f1", destinations=[CHANNEL])
+    (row,) = await store.outbox.for_article(saved.article_id)
+    await store.outbox.begin(row.id)
+    old_hash = art(1).content_hash()
+    await store.articles.save(art(1, title="عنوان محدّث"), fingerprint="f2")  # lands mid-send
+    await store.outbox.sent(row.id, message_id="5", chat_id="@akhbar", as_photo=True, sent_hash=old_hash)
+    (after,) = await store.outbox.for_article(saved.article_id)
+    assert after.status is DeliveryStatus.PENDING and after.message_id == "5"

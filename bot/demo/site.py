@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -119,6 +120,7 @@ class SampleSite:
         self._runner: web.AppRunner | None = None
         self.url = ""
         self.feed_hits = 0
+        self.shared_guid: str | None = None  # a broken CMS: the same <guid> on every item
 
     def publish(self, article: SampleArticle) -> None:
         self.articles = [a for a in self.articles if a.slug != article.slug] + [article]
@@ -135,7 +137,10 @@ class SampleSite:
 
     async def _feed(self, _request: web.Request) -> web.Response:
         self.feed_hits += 1
-        return web.Response(text=render_feed(self.articles, self.url), content_type="application/rss+xml")
+        feed = render_feed(self.articles, self.url)
+        if self.shared_guid:
+            feed = re.sub(r"<guid[^>]*>[^<]*</guid>", f"<guid>{html.escape(self.shared_guid)}</guid>", feed)
+        return web.Response(text=feed, content_type="application/rss+xml")
 
     async def _page(self, request: web.Request) -> web.Response:
         return web.Response(

@@ -96,13 +96,17 @@ def _iso(raw: str, tz: tzinfo) -> datetime | None:
     return value if _MIN_YEAR <= value.year <= _MAX_YEAR else None
 
 
+_EXPLICIT_UTC = re.compile(r"(?:-0000|\bGMT|\bUTC?|\bZ)\s*$", re.IGNORECASE)
+
+
 def _rfc822(raw: str, tz: tzinfo) -> datetime | None:
     try:
         value = parsedate_to_datetime(raw)
     except (TypeError, ValueError, IndexError):
         return None
-    if value.tzinfo is None:  # "-0000": UTC with no local time known
-        value = value.replace(tzinfo=UTC)
+    if value.tzinfo is None:
+        # "-0000" means UTC with no local time known; no zone at all means the site's local time
+        value = value.replace(tzinfo=UTC if _EXPLICIT_UTC.search(raw) else tz)
     return value if _MIN_YEAR <= value.year <= _MAX_YEAR else None
 
 

@@ -23,6 +23,7 @@ import asyncio
 import hashlib
 import logging
 import random
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -199,10 +200,14 @@ class Watcher:
         if entries and all(e.published or e.updated for e in entries):
             floor = datetime.min.replace(tzinfo=UTC)
             entries.sort(key=lambda e: e.published or e.updated or floor, reverse=True)
+        all_keys = [identity.entry_keys(e) for e in entries]
+        # a GUID that several items of one feed share (a CMS writing the home URL into every <guid>)
+        # identifies nothing: keeping it as an alias would fold every article into the first one
+        uses = Counter(k for keys in all_keys for k in set(keys[1:]))
         seen: set[str] = set()
         out = []
-        for entry in entries:
-            keys = identity.entry_keys(entry)
+        for entry, keys in zip(entries, all_keys, strict=True):
+            keys = (keys[0], *(k for k in keys[1:] if uses[k] == 1))
             if keys[0] in seen:
                 continue
             seen.add(keys[0])

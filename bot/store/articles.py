@@ -244,12 +244,14 @@ class ArticleRepo:
             .values(version=version, updated_at=now, withdrawn=False, **values)
         )
         # Posts already out get edited: re-open them (message_id set ⇒ the worker edits, not sends).
+        # A row being sent right now is caught by OutboxRepo.sent, which compares the hashes.
         await conn.execute(
             update(deliveries)
             .where(
                 deliveries.c.article_id == article_id,
                 deliveries.c.status == DeliveryStatus.SENT.value,
                 deliveries.c.message_id.is_not(None),
+                deliveries.c.destination != DestinationKind.X.value,  # an X post cannot be edited
                 or_(deliveries.c.sent_hash.is_(None), deliveries.c.sent_hash != values["content_hash"]),
             )
             .values(status=DeliveryStatus.PENDING.value, next_attempt_at=now, attempts=0, updated_at=now)

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import and_, case, func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.models import Delivery, DeliveryStatus
-from bot.store.tables import deliveries, destinations
+from bot.models import Delivery, DeliveryStatus, DestinationKind
+from bot.store.tables import articles, deliveries, destinations
 
 
 def _delivery(row: Row[Any]) -> Delivery:
@@ -90,15 +90,34 @@ class OutboxRepo:
         return res.rowcount == 1
 
     async def sent(self, delivery_id: int, *, message_id: str, chat_id: str, as_photo: bool, sent_hash: str) -> None:
+        """Record a send.  If the article changed while this row was being sent (the update could not
+        re-open a row in SENDING), the row goes back to PENDING at once so the post gets edited."""
+        current = select(articles.c.content_hash).where(articles.c.id == deliveries.c.article_id).scalar_subquery()
+        stale = and_(deliveries.c.destination != DestinationKind.X.value, current != sent_hash)
+        status = case((stale, DeliveryStatus.PENDING.value), else_=DeliveryStatus.SENT.value)
         await self._set(
             delivery_id,
-            status=DeliveryStatus.SENT.value,
+            status=status,
             message_id=message_id,
             chat_id=chat_id,
             as_photo=as_photo,
             sent_hash=sent_hash,
             last_error=None,
         )
+
+    async def defer_destination(self, destination: str, at: datetime) -> int:
+        """Hold every pending row of a destination until ``at`` (a long 429): keeps the channel's order."""
+        async with self._engine.begin() as conn:
+            res = await conn.execute(
+                update(deliveries)
+                .where(
+                    deliveries.c.destination == destination,
+                    deliveries.c.status == DeliveryStatus.PENDING.value,
+                    deliveries.c.next_attempt_at < at,
+                )
+                .values(next_attempt_at=at, updated_at=_now())
+            )
+        return int(res.rowcount)
 
     async def retry(self, delivery_id: int, *, error: str, at: datetime, count_attempt: bool = True) -> None:
         values: dict[str, Any] = {

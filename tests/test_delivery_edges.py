@@ -1,0 +1,231 @@
+"""Edge cases of delivery found in review: each one lost, misordered or double-counted a post before."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import io
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import load_settings
+from bot.delivery import DeliveryWorker
+from bot.demo.site import SampleSite, load_articles
+from bot.models import Article, DeliveryStatus, Destination, DestinationKind
+from bot.pipeline import ingest, run_forever, run_once
+from bot.posts import PostFactory
+from bot.publish.ratelimit import RateLimiter
+from bot.publish.telegram import TelegramPublisher
+from bot.publish.tgrequest import build_bot
+from bot.services import Services
+from bot.store import Store
+from tests.fakes.tcpproxy import TcpProxy
+from tests.fakes.telegram import FakeBotAPI, Fault, Limits
+
+TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
+CHAN = "@huna_news"
+BIDI = dict.fromkeys(map(ord, "\u2068\u2069\u200f"))
+
+
+@dataclass
+class Rig:
+    fake: FakeBotAPI
+    site: SampleSite
+    services: Services
+
+
+@pytest.fixture
+async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
+    articles = load_articles()
+    async with FakeBotAPI(limits=Limits.off()) as fake, SampleSite(articles[1:]) as site:
+        settings = load_settings(
+            env_file=None, FEED_URLS=f"{site.url}/feed.xml", DATABASE_URL=f"sqlite:///{tmp_path}/a.db",
+            TELEGRAM_CHANNELS=CHAN,
+        )  # fmt: skip
+        bot = build_bot(TOKEN, fake.url)
+        await bot.initialize()
+        services = await Services.open(settings, telegram=TelegramPublisher(bot, RateLimiter(), max_inline_wait=0.1))
+        services.closers.append(bot.shutdown)
+        await run_once(services)  # the baseline
+        try:
+            yield Rig(fake, site, services)
+        finally:
+            await services.close()
+
+
+def _publish(site: SampleSite, **changes: Any) -> Any:
+    seed = load_articles()[0]
+    fresh = dataclasses.replace(seed, time=max(a.time for a in site.articles) + timedelta(minutes=1), **changes)
+    site.publish(fresh)
+    return fresh
+
+
+async def test_an_update_during_the_send_still_edits_the_post(rig: Rig) -> None:
+    seed = _publish(rig.site)
+    rig.fake.add_fault(Fault.slow(1.0), chat=CHAN, times=1)
+    await ingest(rig.services, rig.site.url + "/feed.xml", force=True)
+    drain = asyncio.create_task(rig.services.worker.drain())
+    await asyncio.sleep(0.4)  # the row is SENDING now
+    rig.site.publish(dataclasses.replace(seed, title=seed.title + " (محدّث)"))
+    report = await ingest(rig.services, rig.site.url + "/feed.xml", force=True)
+    assert report.updated == 1
+    await drain
+    await rig.services.worker.drain()
+    msgs = rig.fake.sent(CHAN)
+    assert len(msgs) == 1 and "(محدّث)" in msgs[0].text
+
+
+async def test_pending_rows_of_a_withdrawn_article_are_not_sent(rig: Rig) -> None:
+    seed = _publish(rig.site)
+    await ingest(rig.services, rig.site.url + "/feed.xml", force=True)
+    stored = (await rig.services.store.articles.latest(1))[0]
+    rig.site.withdraw(seed.slug)
+    await rig.services.store.articles.mark_withdrawn(stored.id)
+    await rig.services.worker.drain()
+    assert rig.fake.sent(CHAN) == []
+    (row,) = await rig.services.store.outbox.for_article(stored.id)
+    assert row.status is DeliveryStatus.SKIPPED and row.last_error == "withdrawn by the site"
+
+
+async def test_a_long_429_keeps_the_channel_in_order(tmp_path: Path) -> None:
+    store = await Store.open(f"sqlite+aiosqlite:///{tmp_path}/a.db")
+    t0 = datetime.now(UTC) - timedelta(seconds=10)
+    titles = ["الخبر الأول", "الخبر الثاني", "الخبر الثالث"]
+    for i, title in enumerate(titles):
+        a = Article(url=f"https://x.test/news/{i}", title=title, paragraphs=("نص الخبر.",))
+        await store.articles.save(
+            a, fingerprint="f", destinations=[Destination(DestinationKind.CHANNEL, CHAN)], now=t0 + timedelta(seconds=i)
+        )
+    async with FakeBotAPI(limits=Limits.off()) as fake:
+        fake.add_fault(Fault.flood(1.0), chat=CHAN, times=1)
+        bot = build_bot(TOKEN, fake.url)
+        await bot.initialize()
+        settings = load_settings(env_file=None)
+        from bot.compose import ComposeContext
+
+        worker = DeliveryWorker(
+            store, PostFactory(ComposeContext.from_settings(settings), None),
+            TelegramPublisher(bot, RateLimiter(), max_inline_wait=0.1),
+        )  # fmt: skip
+        stop, wake = asyncio.Event(), asyncio.Event()
+        task = asyncio.create_task(worker.run(stop, wake, idle=0.2))
+        await fake.wait_sent(3, chat=CHAN, within=10)
+        stop.set()
+        await task
+        await bot.shutdown()
+        order = [next(t for t in titles if t in m.text.translate(BIDI)) for m in fake.sent(CHAN)]
+    await store.close()
+    assert order == titles
+
+
+async def test_worker_never_holds_more_than_a_batch(tmp_path: Path) -> None:
+    store = await Store.open(f"sqlite+aiosqlite:///{tmp_path}/a.db")
+    for chat in range(1, 301):
+        await store.subscribers.subscribe(chat, "world")
+    from bot.models import Section
+
+    art = Article(url="https://x.test/a", title="خبر", section=Section("العالم", "world"))
+    await store.articles.save(art, fingerprint="f", destinations=[Destination(DestinationKind.SUBSCRIBER, "world")])
+    async with FakeBotAPI(limits=Limits.off()) as fake:
+        bot = build_bot(TOKEN, fake.url)
+        await bot.initialize()
+        from bot.compose import ComposeContext
+
+        ctx = ComposeContext.from_settings(load_settings(env_file=None))
+        worker = DeliveryWorker(store, PostFactory(ctx, None), TelegramPublisher(bot, RateLimiter()), batch=50)
+        peak = 0
+        for _ in range(5):
+            await worker.dispatch()
+            peak = max(peak, len(worker._held))
+            await asyncio.sleep(0.05)
+        await worker.drain()
+        await bot.shutdown()
+    await store.close()
+    assert peak <= 50
+    assert len({m.chat_id for m in fake.sent_log}) == 300
+
+
+async def test_an_empty_first_poll_is_no_baseline(tmp_path: Path) -> None:
+    articles = load_articles()
+    async with SampleSite([]) as site:
+        settings = load_settings(
+            env_file=None, FEED_URLS=f"{site.url}/feed.xml", DATABASE_URL=f"sqlite:///{tmp_path}/a.db",
+            TELEGRAM_CHANNELS=CHAN,
+        )  # fmt: skip
+        out = io.StringIO()
+        services = await Services.open(settings, console=out)
+        try:
+            await run_once(services)  # empty feed: nothing to stand on
+            for a in articles:
+                site.publish(a)
+            report = await run_once(services)
+        finally:
+            await services.close()
+    assert report.new == 0 and report.feeds[0].baseline == len(articles)
+
+
+async def test_a_guid_shared_by_every_item_does_not_merge_articles(tmp_path: Path) -> None:
+    articles = load_articles()
+    async with SampleSite(articles[1:]) as site:
+        site.shared_guid = "https://huna.example/"
+        settings = load_settings(
+            env_file=None, FEED_URLS=f"{site.url}/feed.xml", DATABASE_URL=f"sqlite:///{tmp_path}/a.db",
+            TELEGRAM_CHANNELS=CHAN,
+        )  # fmt: skip
+        services = await Services.open(settings, console=io.StringIO())
+        try:
+            await run_once(services)
+            _publish(site)
+            report = await run_once(services)
+            count = await services.store.articles.count()
+        finally:
+            await services.close()
+    assert report.new == 1 and count == 6
+
+
+@pytest.mark.postgres
+async def test_a_database_outage_pauses_work_and_it_resumes(tmp_path: Path, pg_url: str | None) -> None:
+    if pg_url is None:
+        pytest.skip("PostgreSQL not reachable")
+    from sqlalchemy.engine import make_url
+
+    url = make_url(pg_url)
+    async with TcpProxy(url.port or 5432) as proxy, SampleSite(load_articles()[1:]) as site:
+        via_proxy = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        settings = load_settings(
+            env_file=None, FEED_URLS=f"{site.url}/feed.xml", POLL_INTERVAL="1", DATABASE_URL=via_proxy,
+            TELEGRAM_CHANNELS=CHAN,
+        )  # fmt: skip
+        out = io.StringIO()
+        services = await Services.open(settings, console=out)
+        async with services.store.engine.begin() as conn:
+            from sqlalchemy import text
+
+            from bot.store.tables import metadata
+
+            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_forever(services, stop))
+        try:
+            while site.feed_hits < 2:
+                await asyncio.sleep(0.1)
+            await proxy.cut()
+            await asyncio.sleep(2.5)
+            await proxy.restore()
+            seed = _publish(site)
+            for _ in range(100):
+                if seed.title in out.getvalue():
+                    break
+                await asyncio.sleep(0.1)
+            assert not task.done()
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 15)
+            await services.close()
+    assert seed.title in out.getvalue()
