@@ -115,19 +115,19 @@ async def preview_button(update: Update, context: Context) -> None:
     if article is None:
         await answer(update, context, t("preview_expired", language))
         return
-    if data.kind == callbacks.PUBLISH:
-        pushed = await editor(context).publish(article)
-        await answer(update, context)
-        key = "pushed" if pushed.queued else "push_nothing"
-        await reply(update, context, views.message(key, language, title=pushed.title[:120], count=pushed.queued))
-    else:
-        await answer(update, context, t("preview_cancelled", language))
+    publishing = data.kind == callbacks.PUBLISH
+    await answer(update, context, "" if publishing else t("preview_cancelled", language))
     message = query.message
-    if message is not None and getattr(message, "reply_markup", None) is not None:
+    markup = getattr(message, "reply_markup", None)
+    if markup is not None:  # the buttons go first, so a second press cannot come from them
         try:
-            await query.edit_message_reply_markup(_without_actions(getattr(message, "reply_markup", None)))
+            await query.edit_message_reply_markup(_without_actions(markup))
         except BadRequest as exc:
             log.info("preview buttons not removed: %s", exc.message)
+    if publishing:
+        pushed = await editor(context).publish(article)
+        key = "pushed" if pushed.queued else "push_nothing"
+        await reply(update, context, views.message(key, language, title=pushed.title[:120], count=pushed.queued))
 
 
 async def breaking(update: Update, context: Context) -> None:
