@@ -16,6 +16,7 @@ import asyncio
 import dataclasses
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,13 +36,14 @@ from bot.models import Delivery, DestinationKind
 from bot.models import Destination as Dest
 from bot.posts import PostFactory
 from bot.publish.base import Publisher, XPoster
-from bot.store import Store
+from bot.store import Store, StoredArticle
 
 log = logging.getLogger(__name__)
 
 Alert = Callable[[str], Awaitable[None]]
 # What a database outage raises: SQLAlchemy's errors, and asyncpg's bare OSError when the server is gone.
 STORE_DOWN = (SQLAlchemyError, OSError, StoreError)
+ARTICLE_TTL = 5.0
 
 
 def describe(exc: BaseException) -> str:
@@ -85,6 +87,7 @@ class DeliveryWorker:
         self._queued: dict[str, list[Delivery]] = {}
         self._held: set[int] = set()
         self._to_release: set[int] = set()
+        self._articles: dict[int, tuple[float, StoredArticle]] = {}
         self._slots = asyncio.Semaphore(max_lanes)
         self._batch = batch
         self._max_attempts = max_attempts
@@ -216,7 +219,7 @@ class DeliveryWorker:
         return False
 
     async def _send(self, row: Delivery) -> None:
-        stored = await self._store.articles.get(row.article_id)
+        stored = await self._article(row.article_id)
         if stored is None:
             await self._store.outbox.dead(row.id, reason="article no longer stored")
             return
@@ -285,6 +288,21 @@ class DeliveryWorker:
         await self._store.outbox.skip(row.id, reason=f"X daily cap of {self._x_daily_cap} posts reached")
         log.warning("X daily cap (%d) reached; article %s not posted to X", self._x_daily_cap, row.article_id)
         return True
+
+    async def _article(self, article_id: int) -> StoredArticle | None:
+        """The article, read at most once per ``ARTICLE_TTL`` seconds: a fan-out to thousands of chats
+        reads it once, not per message.  A change that lands meanwhile is not missed: ``outbox.sent``
+        compares the hash sent with the stored one and re-opens the row for an edit."""
+        now = time.monotonic()
+        hit = self._articles.get(article_id)
+        if hit is not None and now - hit[0] < ARTICLE_TTL:
+            return hit[1]
+        stored = await self._store.articles.get(article_id)
+        if len(self._articles) > 1024:
+            self._articles.clear()
+        if stored is not None:
+            self._articles[article_id] = (now, stored)
+        return stored
 
     async def _chat_for(self, row: Delivery, dest: Dest) -> str:
         if row.chat_id:
