@@ -219,7 +219,8 @@ class DeliveryWorker:
         return False
 
     async def _send(self, row: Delivery) -> None:
-        stored = await self._article(row.article_id)
+        # an edit exists because the article changed: always read it fresh
+        stored = await self._article(row.article_id, fresh=row.message_id is not None)
         if stored is None:
             await self._store.outbox.dead(row.id, reason="article no longer stored")
             return
@@ -289,13 +290,13 @@ class DeliveryWorker:
         log.warning("X daily cap (%d) reached; article %s not posted to X", self._x_daily_cap, row.article_id)
         return True
 
-    async def _article(self, article_id: int) -> StoredArticle | None:
+    async def _article(self, article_id: int, *, fresh: bool = False) -> StoredArticle | None:
         """The article, read at most once per ``ARTICLE_TTL`` seconds: a fan-out to thousands of chats
         reads it once, not per message.  A change that lands meanwhile is not missed: ``outbox.sent``
         compares the hash sent with the stored one and re-opens the row for an edit."""
         now = time.monotonic()
         hit = self._articles.get(article_id)
-        if hit is not None and now - hit[0] < ARTICLE_TTL:
+        if hit is not None and not fresh and now - hit[0] < ARTICLE_TTL:
             return hit[1]
         stored = await self._store.articles.get(article_id)
         if len(self._articles) > 1024:

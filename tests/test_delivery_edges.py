@@ -19,6 +19,7 @@ from bot.demo.site import SampleSite, load_articles
 from bot.models import Article, DeliveryStatus, Destination, DestinationKind
 from bot.pipeline import ingest, run_forever, run_once
 from bot.posts import PostFactory
+from bot.publish.ratelimit import Limits as RateLimits
 from bot.publish.ratelimit import RateLimiter
 from bot.publish.telegram import TelegramPublisher
 from bot.publish.tgrequest import build_bot
@@ -137,7 +138,8 @@ async def test_worker_never_holds_more_than_a_batch(tmp_path: Path) -> None:
         from bot.compose import ComposeContext
 
         ctx = ComposeContext.from_settings(load_settings(env_file=None))
-        worker = DeliveryWorker(store, PostFactory(ctx, None), TelegramPublisher(bot, RateLimiter()), batch=50)
+        fast = RateLimiter(RateLimits(overall_rate=2000, chat_rate=100))  # the fake enforces nothing here
+        worker = DeliveryWorker(store, PostFactory(ctx, None), TelegramPublisher(bot, fast), batch=50)
         peak = 0
         for _ in range(5):
             await worker.dispatch()
