@@ -23,7 +23,7 @@ from yarl import URL
 
 from bot.compose.arabic import normalize
 from bot.exceptions import BlockedURL, ComposeError, ParseError
-from bot.models import Article, Delivery, Destination, DestinationKind, FeedState, TelegramPost
+from bot.models import BREAKING_SOURCE, Article, Delivery, Destination, DestinationKind, FeedState, TelegramPost
 from bot.pipeline import destinations_for, search_text
 from bot.queries import articles_by_ids, enqueue, fan_out_everyone
 from bot.services import Services
@@ -35,7 +35,6 @@ from bot.store import SaveOutcome, StoredArticle
 from bot.store.outbox import DestinationState
 from bot.urlguard import GuardedResolver, UrlGuard, trusted_site
 
-BREAKING_SOURCE = "akhbar:breaking"
 PREVIEW_TTL = 3600.0
 PREVIEWS = 64
 
@@ -68,7 +67,7 @@ class Status:
 
 def is_breaking(article: Article) -> bool:
     """A breaking alert stored as an article (compose it with ``compose_breaking``, not as a post)."""
-    return article.source == BREAKING_SOURCE
+    return article.is_breaking
 
 
 class Editor:

@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
+BREAKING_SOURCE = "akhbar:breaking"  # Article.source of an editor's «عاجل» alert stored as an article
+
 
 @dataclass(frozen=True, slots=True)
 class Section:
@@ -47,6 +49,11 @@ class Article:
     @property
     def href(self) -> str:
         return self.link or self.url
+
+    @property
+    def is_breaking(self) -> bool:
+        """An editor's breaking alert: composed as an alert, not as an article post."""
+        return self.source == BREAKING_SOURCE
 
     def content_hash(self) -> str:
         """A digest of what readers see; a change means the article was updated."""

@@ -15,7 +15,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Generic, TypeVar
 
-from bot.compose import ComposeContext, compose_telegram, compose_x, prepare_image, render_card
+from bot.compose import (
+    ComposeContext,
+    compose_breaking,
+    compose_breaking_x,
+    compose_telegram,
+    compose_x,
+    prepare_image,
+    render_card,
+)
 from bot.exceptions import SourceError
 from bot.models import Article, TelegramPost, XPost
 from bot.store import StoredArticle
@@ -43,6 +51,10 @@ class _LRU(Generic[K, V]):
         self._data.move_to_end(key)
         while len(self._data) > self._size:
             self._data.popitem(last=False)
+
+
+def _alert_text(article: Article) -> str:
+    return "\n".join([article.title, *article.paragraphs])
 
 
 class PostFactory:
@@ -93,6 +105,9 @@ class PostFactory:
     async def telegram(self, stored: StoredArticle) -> TelegramPost:
         key = (stored.id, stored.version)
         post = self._telegram.get(key)
+        if post is None and stored.article.is_breaking:  # an alert: text only, no card, no buttons
+            post = compose_breaking(_alert_text(stored.article), self._ctx)
+            self._telegram.put(key, post)
         if post is None:
             photo, photo_key = await self.image(stored)
             post = replace(compose_telegram(stored.article, self._ctx, photo=photo), photo_key=photo_key)
@@ -102,6 +117,9 @@ class PostFactory:
     async def x(self, stored: StoredArticle) -> XPost:
         key = (stored.id, stored.version)
         post = self._x.get(key)
+        if post is None and stored.article.is_breaking:
+            post = compose_breaking_x(_alert_text(stored.article), self._ctx)
+            self._x.put(key, post)
         if post is None:
             photo, _ = await self.image(stored)
             post = compose_x(stored.article, self._ctx, photo=photo)

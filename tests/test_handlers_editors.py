@@ -141,8 +141,10 @@ async def test_breaking(desk: Desk) -> None:
     reply = await desk.rig.say("/breaking انفجار <b>كبير</b> & حريق\nتفاصيل لاحقًا", user=EDITOR)
     assert "2 وجهة" in reply.text
     await desk.rig.services.worker.drain()
-    channel = plain(desk.rig.fake.sent("@huna_news")[-1].text)
-    assert "انفجار <b>كبير</b> & حريق" in channel
+    alert = desk.rig.fake.sent("@huna_news")[-1]
+    channel = plain(alert.text)
+    assert "عاجل | انفجار <b>كبير</b> & حريق" in channel  # composed as an alert, user markup escaped
+    assert not alert.is_photo and not alert.buttons
     assert "انفجار" in plain(desk.rig.fake.sent(READER)[-1].text)
     assert "نص الخبر العاجل" in (await desk.rig.say("/breaking " + "ن" * 3500, user=EDITOR)).text
     desk.rig.no_errors()
