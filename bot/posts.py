@@ -58,9 +58,17 @@ def _alert_text(article: Article) -> str:
 
 
 class PostFactory:
-    def __init__(self, ctx: ComposeContext, fetch_image: ImageFetcher | None, *, cache_size: int = 256) -> None:
+    def __init__(
+        self,
+        ctx: ComposeContext,
+        fetch_image: ImageFetcher | None,
+        *,
+        may_fetch: Callable[[str], bool] = lambda _url: True,
+        cache_size: int = 256,
+    ) -> None:
         self._ctx = ctx
         self._fetch_image = fetch_image
+        self._may_fetch = may_fetch
         self._images: _LRU[tuple[int, int], tuple[bytes, str]] = _LRU(cache_size)
         self._telegram: _LRU[tuple[int, int], TelegramPost] = _LRU(cache_size)
         self._x: _LRU[tuple[int, int], XPost] = _LRU(cache_size)
@@ -86,7 +94,9 @@ class PostFactory:
         return cached
 
     async def _make_image(self, article: Article) -> tuple[bytes, str]:
-        if article.image and self._fetch_image is not None:
+        if article.image and not self._may_fetch(article.image):
+            log.warning("image of %s points at a private address; using a card", article.href)
+        elif article.image and self._fetch_image is not None:
             try:
                 raw = await self._fetch_image(article.image, article.href)
             except SourceError as exc:

@@ -26,6 +26,7 @@ from bot.publish.x import XPublisher
 from bot.sources.fetch import Fetcher
 from bot.sources.watcher import Watcher
 from bot.store import Store
+from bot.urlguard import GuardedResolver, configured_hosts, may_fetch
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +75,13 @@ class Services:
         ctx = ComposeContext.from_settings(settings)
         validate_templates(ctx)  # a template that would break the limits stops start-up, not a send
         store = await Store.open(settings.app.database_url)
-        http = aiohttp.ClientSession()
+        trusted = configured_hosts(settings)
+        # every connection to a host name is checked: content (an og:image, a redirect) never reaches a
+        # private address unless the newsroom configured that host
+        http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64, resolver=GuardedResolver(trusted)))
         fetcher = Fetcher(http, settings.sources)
         watcher = Watcher(fetcher, settings.sources)
-        posts = PostFactory(ctx, fetcher.fetch_image)
+        posts = PostFactory(ctx, fetcher.fetch_image, may_fetch=lambda url: may_fetch(url, trusted))
         if console is not None:
             printer = ConsolePublisher(console)
             telegram = telegram or printer

@@ -172,6 +172,36 @@ class GuardedResolver(AbstractResolver):
         await self._inner.close()
 
 
+def configured_hosts(settings: Settings) -> list[tuple[str, int]]:
+    """The (host, port) pairs the newsroom configured — SITE_URL and every FEED_URLS entry — which may be
+    private (an internal CMS, or 127.0.0.1 in tests); everything else the bot fetches must be public."""
+    out: list[tuple[str, int]] = []
+    for url in [settings.sources.site_url, *settings.sources.feed_urls]:
+        parts = urlsplit(url) if url else None
+        if parts is not None and parts.hostname and parts.scheme in DEFAULT_PORTS:
+            out.append((_host(parts.hostname), _port(parts.scheme, parts.port)))
+    return out
+
+
+def may_fetch(url: str, trusted: Iterable[tuple[str, int]]) -> bool:
+    """Whether a URL found in content (an article's image, say) may be fetched: http(s), and not an
+    IP-literal private or reserved address unless configured.  Host *names* are checked at connection
+    time by :class:`GuardedResolver` (aiohttp does not ask a resolver about IP literals)."""
+    try:
+        parts = urlsplit(url)
+        port = _port(parts.scheme, parts.port) if parts.scheme in DEFAULT_PORTS else None
+    except ValueError:
+        return False
+    if port is None or not parts.hostname:
+        return False
+    host = _host(parts.hostname)
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return True  # a name: the resolver decides
+    return (host, port) in set(trusted) or is_public(host.strip("[]"))
+
+
 def trusted_site(settings: Settings) -> list[tuple[str, int]]:
     """The (host, port) allowed to be private: SITE_URL's, when set."""
     parts = urlsplit(settings.sources.site_url) if settings.sources.site_url else None
