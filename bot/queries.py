@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import String, and_, cast, insert, literal, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.models import DeliveryStatus, Destination, DestinationKind, Section
 from bot.store import StoredArticle
-from bot.store.articles import row_to_article
+from bot.store.articles import fan_out, row_to_article
 from bot.store.tables import articles, deliveries, subscribers
 
 
@@ -160,32 +160,4 @@ async def fan_out_everyone(engine: AsyncEngine, article_id: int, *, now: datetim
 
 
 async def _fan_out(conn: Any, article_id: int, now: datetime, where: Any) -> int:
-    taken = select(deliveries.c.destination).where(deliveries.c.article_id == article_id)
-    dest = literal(DestinationKind.SUBSCRIBER.value + ":") + cast(subscribers.c.chat_id, String(64))
-    cond = and_(subscribers.c.active.is_(True), dest.not_in(taken))
-    if where is not None:
-        cond = and_(cond, where)
-    chats = select(subscribers.c.chat_id).where(cond).distinct().subquery()
-    when = articles.c.seen_at.type
-    sel = select(
-        literal(article_id),
-        literal(DestinationKind.SUBSCRIBER.value + ":") + cast(chats.c.chat_id, String(64)),
-        literal(DeliveryStatus.PENDING.value),
-        literal(0),
-        literal(now, when),
-        literal(now, when),
-        literal(now, when),
-        literal(False),
-    )
-    cols = [
-        "article_id",
-        "destination",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "created_at",
-        "updated_at",
-        "as_photo",
-    ]
-    res = await conn.execute(insert(deliveries).from_select(cols, sel))
-    return max(int(res.rowcount), 0)
+    return await fan_out(conn, article_id, now, where=where)
