@@ -56,3 +56,20 @@ async def test_subscriptions(store: Store) -> None:
     assert await store.subscribers.count("world") == 1
     assert await store.subscribers.unsubscribe(10) == 2
     assert await store.subscribers.count() == 0
+
+
+async def test_unsubscribe_is_immediate_for_queued_posts(store: Store) -> None:
+    from bot.models import Article, DeliveryStatus, Destination, DestinationKind, Section
+
+    await store.subscribers.subscribe(10, "world")
+    await store.subscribers.subscribe(10, "sports")
+    for n, (name, slug) in enumerate([("العالم", "world"), ("رياضة", "sports")]):
+        await store.articles.save(
+            Article(url=f"https://huna.example/{n}", title=f"خبر {n}", section=Section(name, slug)),
+            fingerprint="f",
+            destinations=[Destination(DestinationKind.SUBSCRIBER, slug)],
+        )
+    await store.subscribers.unsubscribe(10, "world")
+    due = await store.outbox.due()
+    assert [d.article_id for d in due] == [2]  # the sports post still goes; the world one does not
+    assert (await store.outbox.counts())[DeliveryStatus.SKIPPED.value] == 1

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.store.tables import subscribers
+from bot.models import DeliveryStatus, DestinationKind
+from bot.store.tables import articles, deliveries, subscribers
 
 
 class SubscriberRepo:
@@ -41,12 +42,25 @@ class SubscriberRepo:
             return True
 
     async def unsubscribe(self, chat_id: int, section: str | None = None) -> int:
-        """Deactivate one section (or all of a chat's); returns how many were active."""
+        """Deactivate one section (or all of a chat's); returns how many were active.  Immediate: what
+        was still queued for this chat from that section (or anything, for all) is skipped too."""
         q = update(subscribers).where(subscribers.c.chat_id == chat_id, subscribers.c.active.is_(True))
         if section:
             q = q.where(subscribers.c.section_slug == section)
+        queued = and_(
+            deliveries.c.destination == f"{DestinationKind.SUBSCRIBER.value}:{chat_id}",
+            deliveries.c.status == DeliveryStatus.PENDING.value,
+        )
+        if section:
+            of_section = select(articles.c.id).where(articles.c.section_slug == section)
+            queued = and_(queued, deliveries.c.article_id.in_(of_section))
         async with self._engine.begin() as conn:
             res = await conn.execute(q.values(active=False))
+            await conn.execute(
+                update(deliveries)
+                .where(queued)
+                .values(status=DeliveryStatus.SKIPPED.value, last_error="unsubscribed", updated_at=datetime.now(UTC))
+            )
         return int(res.rowcount)
 
     async def sections_of(self, chat_id: int) -> list[str]:
