@@ -103,3 +103,24 @@ def test_a_bad_token_value_is_not_echoed(monkeypatch: pytest.MonkeyPatch) -> Non
     with pytest.raises(ConfigError) as err:
         load_settings(env_file=None)
     assert "secret token" not in str(err.value)
+
+
+def test_every_setting_is_documented_in_env_example() -> None:
+    from pathlib import Path
+
+    from bot.config import AppSettings, SourceSettings, TelegramSettings, XSettings
+
+    names = {
+        f.alias
+        for cls in (TelegramSettings, SourceSettings, XSettings, AppSettings)
+        for f in cls.model_fields.values()
+        if f.alias
+    }
+    example = Path(__file__).resolve().parents[1] / ".env.example"
+    documented = {
+        line.split("=", 1)[0]
+        for line in example.read_text("utf-8").splitlines()
+        if "=" in line and not line.startswith("#")
+    }
+    assert names == documented
+    assert set(CONTRACT) <= names
