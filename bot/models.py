@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 BREAKING_SOURCE = "akhbar:breaking"  # Article.source of an editor's «عاجل» alert stored as an article
@@ -50,6 +50,13 @@ class Article:
     def href(self) -> str:
         return self.link or self.url
 
+    def filled_from(self, other: Article) -> Article:
+        """This article, with every field it lacks (empty or None) taken from ``other``."""
+        return replace(
+            self,
+            **{f: getattr(other, f) for f in _CONTENT_FIELDS if not getattr(self, f) and getattr(other, f)},
+        )
+
     @property
     def is_breaking(self) -> bool:
         """An editor's breaking alert: composed as an alert, not as an article post."""
@@ -62,6 +69,12 @@ class Article:
             ensure_ascii=False,
         )
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+_CONTENT_FIELDS = (
+    "title", "link", "guid", "kicker", "description", "paragraphs", "image", "published", "section",
+    "dateline", "source",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,13 +70,19 @@ def pg_url() -> Iterator[str | None]:
         asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture
+def postgres_url(pg_url: str | None) -> str:
+    """The PostgreSQL database of this run; the test is skipped without a server (a failure in CI)."""
+    if pg_url is None:
+        pytest.skip("PostgreSQL not reachable (set AKHBAR_REQUIRE_POSTGRES=1 to make this a failure)")
+    return pg_url
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path}/akhbar.db"
-    url: str | None = request.getfixturevalue("pg_url")
-    if url is None:
-        pytest.skip("PostgreSQL not reachable (set AKHBAR_REQUIRE_POSTGRES=1 to make this a failure)")
+    url: str = request.getfixturevalue("postgres_url")
     return url
 
 

@@ -191,12 +191,10 @@ async def test_a_guid_shared_by_every_item_does_not_merge_articles(tmp_path: Pat
 
 
 @pytest.mark.postgres
-async def test_a_database_outage_pauses_work_and_it_resumes(tmp_path: Path, pg_url: str | None) -> None:
-    if pg_url is None:
-        pytest.skip("PostgreSQL not reachable")
+async def test_a_database_outage_pauses_work_and_it_resumes(tmp_path: Path, postgres_url: str) -> None:
     from sqlalchemy.engine import make_url
 
-    url = make_url(pg_url)
+    url = make_url(postgres_url)
     async with TcpProxy(url.port or 5432) as proxy, SampleSite(load_articles()[1:]) as site:
         via_proxy = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
         settings = load_settings(

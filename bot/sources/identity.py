@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC
 
 from bot.models import Article
@@ -98,19 +99,8 @@ def from_entry(entry: FeedEntry, sections: Mapping[str, str], site_names: list[s
 
 def merge(feed: Article, page: Article) -> Article:
     """The feed's structured fields win; the page fills what the feed lacks and gives the canonical URL."""
-    return Article(
-        url=page.url,
-        title=feed.title or page.title,
-        link=page.link or feed.link,
-        guid=feed.guid,
-        kicker=feed.kicker or page.kicker,
-        description=feed.description or page.description,
-        paragraphs=feed.paragraphs or page.paragraphs,
-        image=feed.image or page.image,
-        published=feed.published or page.published,
-        section=feed.section or page.section,
-        dateline=feed.dateline or page.dateline,
-        source=feed.source,
+    return replace(
+        feed.filled_from(page), url=page.url, link=page.link or feed.link, guid=feed.guid, source=feed.source
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -91,20 +91,7 @@ def _values(article: Article, fingerprint: str, search_text: str) -> dict[str, A
 
 def merge(old: Article, new: Article) -> Article:
     """``new`` wins, but what it lacks (a feed-only update has no body, say) is kept from ``old``."""
-    return Article(
-        url=old.url,
-        title=new.title or old.title,
-        link=new.link or old.link,
-        guid=new.guid or old.guid,
-        kicker=new.kicker or old.kicker,
-        description=new.description or old.description,
-        paragraphs=new.paragraphs or old.paragraphs,
-        image=new.image or old.image,
-        published=new.published or old.published,
-        section=new.section or old.section,
-        dateline=new.dateline or old.dateline,
-        source=old.source or new.source,
-    )
+    return replace(new.filled_from(old), url=old.url, source=old.source or new.source)
 
 
 class ArticleRepo:
