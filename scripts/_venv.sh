@@ -10,4 +10,4 @@ fi
 "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Akhbar needs Python 3.11 or newer ($PY is older)" >&2; exit 1; }
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e ".${1:-}"
+PYTHONWARNINGS=ignore .venv/bin/python -m pip install -q -e ".${1:-}"
