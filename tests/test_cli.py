@@ -65,6 +65,7 @@ def test_demo_shows_the_seed_article_post() -> None:
     res = akhbar("demo", timeout=120)
     assert res.returncode == 0, res.stderr[-2000:]
     assert "الناتو يبحث تعزيز الدعم العسكري لأوكرانيا" in res.stdout
+    assert "X · post" in res.stdout and "message 2 edited" in res.stdout
     assert "Traceback" not in res.stderr
 
 

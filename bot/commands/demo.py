@@ -1,7 +1,7 @@
 """``akhbar demo``: the main job end to end, for a newcomer with no token and no server.
 
 A bundled sample site starts on 127.0.0.1, SQLite lives in a temporary folder, a console stands in for
-Telegram (and for X), and the pipeline runs three cycles: the first sight of the feed (a baseline: stored,
+Telegram and X, and the pipeline runs three cycles: the first sight of the feed (a baseline: stored,
 only the newest BACKFILL posted), a new article published on the site (posted), and an article whose
 title the site corrected (the post is edited).  Then it exits.
 """
@@ -31,8 +31,8 @@ def add_parser(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--backfill", type=int, default=1, help="articles posted on the first poll (default 1)")
-    p.add_argument("--with-x", action="store_true", help="also show the X posts")
-    p.set_defaults(handler=lambda args: asyncio.run(demo(args.backfill, args.with_x, sys.stdout)))
+    p.add_argument("--no-x", action="store_true", help="leave X out (by default its posts are shown too)")
+    p.set_defaults(handler=lambda args: asyncio.run(demo(args.backfill, not args.no_x, sys.stdout)))
 
 
 def _line(out: TextIO, text: str) -> None:
