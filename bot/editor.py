@@ -9,6 +9,7 @@ is woken.  Pausing (``/pause``) stops automatic posting only; editors' pushes an
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from collections import OrderedDict
@@ -85,7 +86,8 @@ class Editor:
             guard = self._guard
 
             async def on_redirect(session: Any, ctx: Any, params: aiohttp.TraceRequestRedirectParams) -> None:
-                location = params.response.headers.get("Location") or ""
+                headers = params.response.headers
+                location = headers.get("Location") or headers.get("URI") or ""  # aiohttp follows URI too
                 await guard.check(str(params.response.url.join(URL(location))))  # before it is followed
 
             trace = aiohttp.TraceConfig()
@@ -106,7 +108,8 @@ class Editor:
         if kind not in ("text/html", "application/xhtml+xml"):
             raise ParseError(url[:80], f"not an article page ({kind[:40]})")
         src = self._svc.settings.sources
-        article = extract_article(
+        article = await asyncio.to_thread(  # lxml/trafilatura take 10-300 ms: never on the event loop
+            extract_article,
             got.body,
             got.url,
             tz=src.tz,

@@ -114,12 +114,15 @@ async def _serve_telegram(settings: Settings, stop: asyncio.Event) -> int:
             elif app.updater is not None:
                 await app.updater.start_polling(allowed_updates=["message", "callback_query", "inline_query"])
             log.info("akhbar is running as @%s (%s)", bot.username, "webhook" if webhook else "long polling")
-            await _pipeline_until(services, stop)
-            if server is not None:
-                await server.cleanup()
-            if app.updater is not None and app.updater.running:
-                await app.updater.stop()
-            await app.stop()
+            try:
+                await _pipeline_until(services, stop)
+            finally:  # also when the pipeline died: stop taking updates, and let its error be the one raised
+                if server is not None:
+                    await server.cleanup()
+                if app.updater is not None and app.updater.running:
+                    await app.updater.stop()
+                if app.running:
+                    await app.stop()
     finally:
         await services.close()
     return 0

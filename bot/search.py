@@ -42,12 +42,13 @@ def forms(term: str) -> frozenset[str]:
     """Every written form of a normalised term with the proclitics Arabic attaches to it."""
     if not _ARABIC.match(term):
         return frozenset((term,))
-    base = core(term)
     out = {term}
-    for lead in _LEADS:
-        for prep in _PREPS:
-            out.add(lead + prep + base)
-            out.add(lead + ("لل" if prep == "ل" else prep + "ال") + base)
+    # «وزير» may be و + زير or the word وزير itself: build the forms of both readings
+    for base in {core(term), _ARTICLE.sub("", term, count=1)}:
+        for lead in _LEADS:
+            for prep in _PREPS:
+                out.add(lead + prep + base)
+                out.add(lead + ("لل" if prep == "ل" else prep + "ال") + base)
     return frozenset(out)
 
 
@@ -103,6 +104,11 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return len(self._where)
+
+    @property
+    def slots(self) -> int:
+        """Positions used, including those of re-added or removed articles (what memory grows with)."""
+        return len(self._ids)
 
     def add(self, doc: SearchDoc) -> None:
         old = self._where.get(doc.id)

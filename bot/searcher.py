@@ -53,7 +53,11 @@ class Searcher:
         self._watermark = datetime.now(UTC)
 
     def start(self) -> None:
-        """Start building the index in the background."""
+        """Start building the index in the background (again, if the last build failed)."""
+        if self._build is not None and self._build.done() and not self._ready:
+            if not self._build.cancelled() and (exc := self._build.exception()) is not None:
+                log.warning("search index build failed (%s); retrying, the store answers meanwhile", exc)
+            self._build = None
         if self._build is None:
             self._build = asyncio.create_task(self._build_index())
 
@@ -109,6 +113,12 @@ class Searcher:
         self._checked_new = now
         engine = self._store.engine
         await self._index.add_many(await search_docs(engine, after_id=self._index.max_id))
+        if self._index.slots > 2 * self._max_docs:  # new and re-added articles only ever append: start over
+            fresh = SearchIndex()
+            await fresh.add_many(await search_docs(engine, newest=self._max_docs))
+            self._index = fresh
+            self._checked_changed = now
+            return
         if now - self._checked_changed <= self._recheck_every:
             return
         self._checked_changed = now

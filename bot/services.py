@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 import aiohttp
+from yarl import URL
 
 from bot.compose import ComposeContext, validate_templates
 from bot.config import Settings
 from bot.delivery import DeliveryWorker
-from bot.exceptions import PublishError
+from bot.exceptions import BlockedURL, PublishError
 from bot.posts import PostFactory
 from bot.publish.base import Publisher, XPoster
 from bot.publish.console import ConsolePublisher, ConsoleXPoster
@@ -42,6 +43,21 @@ def _editor_alert(telegram: Publisher, editors: frozenset[int]) -> Callable[[str
                 log.warning("could not alert editor %s: %s", editor, exc.message)
 
     return alert
+
+
+def _redirect_guard(trusted: list[tuple[str, int]]) -> aiohttp.TraceConfig:
+    """Every redirect hop is checked before it is followed: an IP-literal target never reaches the
+    resolver, so a redirect to 169.254.169.254 would otherwise be fetched."""
+
+    async def on_redirect(_session: object, _ctx: object, params: aiohttp.TraceRequestRedirectParams) -> None:
+        headers = params.response.headers
+        target = str(params.response.url.join(URL(headers.get("Location") or headers.get("URI") or "")))
+        if not may_fetch(target, trusted):
+            raise BlockedURL(target[:120], "redirect to a private or reserved address")
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_redirect.append(on_redirect)
+    return trace
 
 
 @dataclass(slots=True)
@@ -78,7 +94,10 @@ class Services:
         trusted = configured_hosts(settings)
         # every connection to a host name is checked: content (an og:image, a redirect) never reaches a
         # private address unless the newsroom configured that host
-        http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64, resolver=GuardedResolver(trusted)))
+        http = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=64, resolver=GuardedResolver(trusted)),
+            trace_configs=[_redirect_guard(trusted)],
+        )
         fetcher = Fetcher(http, settings.sources)
         watcher = Watcher(fetcher, settings.sources)
         posts = PostFactory(ctx, fetcher.fetch_image, may_fetch=lambda url: may_fetch(url, trusted))

@@ -134,7 +134,13 @@ async def not_text(update: Update, context: Context) -> None:
 
 
 async def in_group(update: Update, context: Context) -> None:
-    """A command in a group: point to the private chat (other group messages are ignored)."""
+    """A command in a group: point to the private chat (other group messages are ignored).  A command
+    addressed to another bot (``/start@OtherBot``) is not ours to answer."""
+    text = update.effective_message.text if update.effective_message else None
+    command = (text or "").split(maxsplit=1)[0] if text else ""
+    _, at, target = command.partition("@")
+    if at and target.lower() != (context.bot.username or "").lower():
+        return
     await reply(update, context, views.message("private_only", lang(update), bot=context.bot.username or "bot"))
 
 

@@ -109,9 +109,21 @@ def section_keyboard(sections: Sequence[Section], data: str) -> InlineKeyboardMa
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
+SECTION_LINES_BUDGET = 2500  # leaves room for the rest of /help within Telegram's 4096
+
+
 def section_lines(sections: Sequence[Section]) -> Html:
-    """«/world — العالم» lines (the command is the slug: lowercase latin)."""
-    return Html("\n".join(f"/{s.slug} — {text(s.name, 40)}" for s in sections[:60]))
+    """«/world — العالم» lines (the command is the slug: lowercase latin), cut to fit in one message."""
+    lines: list[str] = []
+    used = 0
+    for s in sections[:60]:
+        line = f"/{s.slug} — {text(s.name, 40)}"
+        if used + len(line) + 1 > SECTION_LINES_BUDGET:
+            lines.append("…")
+            break
+        lines.append(line)
+        used += len(line) + 1
+    return Html("\n".join(lines))
 
 
 def message(key: str, lang: Lang, **params: object) -> str:

@@ -224,7 +224,8 @@ class Watcher:
             async with gate:
                 try:
                     got = await self._fetcher.fetch_page(c.entry.link)
-                    page = extract_article(
+                    page = await asyncio.to_thread(
+                        extract_article,
                         got.body,
                         got.url,
                         tz=self._tz,
