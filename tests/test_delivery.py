@@ -10,16 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
 from bot.delivery import backoff
 from bot.demo.site import SampleSite, load_articles
 from bot.models import DeliveryStatus
 from bot.pipeline import run_once
-from bot.publish.ratelimit import RateLimiter
-from bot.publish.telegram import TelegramPublisher
-from bot.publish.tgrequest import build_bot
 from bot.services import Services
 from tests.fakes.telegram import FakeBotAPI, Fault, Limits
+from tests.rig import open_services
 
 TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
 CHAN = "@huna_news"
@@ -29,18 +26,10 @@ CHAN = "@huna_news"
 async def env(tmp_path: Path) -> AsyncIterator[tuple[FakeBotAPI, SampleSite, Services]]:
     articles = load_articles()
     async with FakeBotAPI(limits=Limits.off()) as fake, SampleSite(articles[1:]) as site:
-        settings = load_settings(
-            env_file=None,
-            FEED_URLS=f"{site.url}/feed.xml",
-            SITE_URL=site.url,
-            DATABASE_URL=f"sqlite:///{tmp_path}/a.db",
-            TELEGRAM_CHANNELS=f"{CHAN},-100200",
-            EDITOR_IDS="77",
-        )
-        bot = build_bot(TOKEN, fake.url, read_timeout=1.0, media_timeout=1.0)
-        await bot.initialize()
-        services = await Services.open(settings, telegram=TelegramPublisher(bot, RateLimiter()))
-        services.closers.append(bot.shutdown)
+        services = await open_services(
+            fake, tmp_path, read_timeout=1.0, media_timeout=1.0, FEED_URLS=f"{site.url}/feed.xml",
+            SITE_URL=site.url, TELEGRAM_CHANNELS=f"{CHAN},-100200", EDITOR_IDS="77",
+        )  # fmt: skip
         await run_once(services)  # baseline
         newest = max(a.time for a in site.articles)
         site.publish(dataclasses.replace(articles[0], time=newest + timedelta(minutes=1)))
@@ -150,23 +139,11 @@ async def test_x_daily_cap_skips_with_a_reason(tmp_path: Path) -> None:
 
     articles = load_articles()
     async with FakeBotAPI(limits=Limits.off()) as fake, FakeX() as fx, SampleSite(articles) as site:
-        settings = load_settings(
-            env_file=None,
-            FEED_URLS=f"{site.url}/feed.xml",
-            DATABASE_URL=f"sqlite:///{tmp_path}/a.db",
-            TELEGRAM_CHANNELS=CHAN,
-            BACKFILL="3",
-            X_API_URL=fx.url,
-            X_CONSUMER_KEY="ck",
-            X_CONSUMER_SECRET="cs",
-            X_ACCESS_TOKEN="at",
-            X_ACCESS_TOKEN_SECRET="ats",
-            X_DAILY_CAP="2",
-        )
-        bot = build_bot(TOKEN, fake.url)
-        await bot.initialize()
-        services = await Services.open(settings, telegram=TelegramPublisher(bot, RateLimiter()))
-        services.closers.append(bot.shutdown)
+        services = await open_services(
+            fake, tmp_path, FEED_URLS=f"{site.url}/feed.xml", TELEGRAM_CHANNELS=CHAN, BACKFILL="3",
+            X_API_URL=fx.url, X_CONSUMER_KEY="ck", X_CONSUMER_SECRET="cs", X_ACCESS_TOKEN="at",
+            X_ACCESS_TOKEN_SECRET="ats", X_DAILY_CAP="2",
+        )  # fmt: skip
         try:
             await run_once(services)
             counts = await services.store.outbox.counts()

@@ -12,23 +12,12 @@ from typing import Any
 
 import pytest
 
-from bot.config import load_settings
 from bot.demo.site import SampleArticle, SampleSite, load_articles
 from bot.models import DeliveryStatus
 from bot.pipeline import run_once
-from bot.publish.ratelimit import RateLimiter
-from bot.publish.telegram import TelegramPublisher
-from bot.publish.tgrequest import build_bot
 from bot.services import Services
 from tests.fakes.telegram import FakeBotAPI, Limits
-
-TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
-BIDI = dict.fromkeys(map(ord, "\u2068\u2069\u200f\u200e"))
-
-
-def plain(text: str) -> str:
-    """The message as read: the invisible direction marks the composer adds are dropped."""
-    return text.translate(BIDI)
+from tests.rig import open_services, plain
 
 
 @dataclass
@@ -49,18 +38,10 @@ async def _world(tmp_path: Path, fake: FakeBotAPI, site: SampleSite, **env: Any)
     overrides = {
         "FEED_URLS": f"{site.url}/feed.xml",
         "SITE_URL": site.url,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/akhbar.db",
         "TELEGRAM_CHANNELS": "@huna_news,-1001234567890",
         "TELEGRAM_API_URL": fake.url,
-        "BOT_TOKEN": TOKEN,
     } | env
-    settings = load_settings(env_file=None, **overrides)
-    bot = build_bot(TOKEN, fake.url)
-    await bot.initialize()
-    publisher = TelegramPublisher(bot, RateLimiter())
-    services = await Services.open(settings, telegram=publisher)
-    services.closers.append(bot.shutdown)
-    return services
+    return await open_services(fake, tmp_path, **overrides)
 
 
 @pytest.fixture

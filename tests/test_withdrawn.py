@@ -9,15 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
 from bot.demo.site import SampleSite, load_articles
 from bot.pipeline import run_once
-from bot.publish.ratelimit import RateLimiter
-from bot.publish.telegram import TelegramPublisher
-from bot.publish.tgrequest import build_bot
-from bot.services import Services
 from bot.withdrawn import recheck
 from tests.fakes.telegram import FakeBotAPI, Limits
+from tests.rig import open_services
 
 TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
 
@@ -26,17 +22,9 @@ TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
 async def test_withdrawn_article_policy(tmp_path: Path, policy: str) -> None:
     articles = load_articles()
     async with FakeBotAPI(limits=Limits.off()) as fake, SampleSite(articles[1:]) as site:
-        settings = load_settings(
-            env_file=None,
-            FEED_URLS=f"{site.url}/feed.xml",
-            DATABASE_URL=f"sqlite:///{tmp_path}/a.db",
-            TELEGRAM_CHANNELS="@huna_news",
-            WITHDRAWN_POLICY=policy,
+        services = await open_services(
+            fake, tmp_path, FEED_URLS=f"{site.url}/feed.xml", TELEGRAM_CHANNELS="@huna_news", WITHDRAWN_POLICY=policy
         )
-        bot = build_bot(TOKEN, fake.url)
-        await bot.initialize()
-        services = await Services.open(settings, telegram=TelegramPublisher(bot, RateLimiter()))
-        services.closers.append(bot.shutdown)
         try:
             await run_once(services)
             seed = dataclasses.replace(articles[0], time=max(a.time for a in site.articles) + timedelta(minutes=1))
