@@ -124,7 +124,7 @@ class WebhookServer:
             return web.Response(status=200)
         try:
             update = Update.de_json(data, self._app.bot)
-        except (TypeError, KeyError, ValueError):
+        except (TypeError, KeyError, ValueError, AttributeError):  # a body PTB cannot read: 400, never a 500
             self._metrics.rejected += 1
             return web.Response(status=400)
         self._metrics.arrived(update_id)

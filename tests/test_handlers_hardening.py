@@ -144,3 +144,19 @@ async def test_search_index_stays_bounded(tmp_path: Path) -> None:
         await searcher.ready()
         assert searcher._index.slots <= 20
         await searcher.close()
+
+
+async def test_webhook_answers_400_to_an_update_ptb_cannot_read(tmp_path: Path) -> None:
+    async with running(tmp_path, webhook=True) as rig:
+        body = b'{"update_id": 7, "message": "not an object"}'
+        reader, writer = await asyncio.open_connection("127.0.0.1", rig.server.port)
+        secret = rig.server._secret
+        writer.write(
+            b"POST " + rig.server._path.encode() + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"X-Telegram-Bot-Api-Secret-Token: " + secret + b"\r\nContent-Length: " + str(len(body)).encode()
+            + b"\r\nConnection: close\r\n\r\n" + body
+        )  # fmt: skip
+        await writer.drain()
+        status = (await reader.read()).split(b"\r\n")[0]
+        writer.close()
+        assert status == b"HTTP/1.1 400 Bad Request"
