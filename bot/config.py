@@ -59,7 +59,7 @@ class TelegramSettings(_Base):
     withdrawn_policy: Literal["leave", "delete", "correct"] = Field(default="leave", alias="WITHDRAWN_POLICY")
     withdrawn_check_interval: float = Field(default=600, alias="WITHDRAWN_CHECK_INTERVAL", ge=0)
     telegram_template: str = Field(default="", alias="TELEGRAM_TEMPLATE")
-    telegram_overall_rate: float = Field(default=29, alias="TELEGRAM_OVERALL_RATE", gt=0, le=1000)
+    telegram_overall_rate: float = Field(default=30, alias="TELEGRAM_OVERALL_RATE", gt=0, le=1000)
     telegram_group_rate: int = Field(default=20, alias="TELEGRAM_GROUP_RATE", ge=1, le=10000)
     telegram_chat_rate: float = Field(default=1, alias="TELEGRAM_CHAT_RATE", gt=0, le=100)
 

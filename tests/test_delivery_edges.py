@@ -138,7 +138,7 @@ async def test_worker_never_holds_more_than_a_batch(tmp_path: Path) -> None:
         from bot.compose import ComposeContext
 
         ctx = ComposeContext.from_settings(load_settings(env_file=None))
-        fast = RateLimiter(RateLimits(overall_rate=2000, chat_rate=100))  # the fake enforces nothing here
+        fast = RateLimiter(RateLimits(overall_max=2000, chat_rate=100))  # the fake enforces nothing here
         worker = DeliveryWorker(store, PostFactory(ctx, None), TelegramPublisher(bot, fast), batch=50)
         peak = 0
         for _ in range(5):

@@ -20,7 +20,7 @@ from bot.publish.telegram import TelegramPublisher
 from bot.publish.tgrequest import build_bot
 from tests.fakes.telegram import FakeBotAPI, Fault, Limits
 
-FAST = Pace(overall_rate=1000, chat_rate=1000, chat_burst=10, group_max=1000, group_window=1.0, margin=0)
+FAST = Pace(overall_max=1000, chat_rate=1000, chat_burst=10, group_max=1000, group_window=1.0, margin=0)
 ARTICLE = "https://example.com/ar/%D9%85%D9%82%D8%A7%D9%84"
 BUTTONS = ((Button("اقرأ المزيد", ARTICLE), Button("شارك", "https://t.me/share/url?url=x")),)
 

@@ -5,8 +5,12 @@ channel, about one per second in one private chat (short bursts tolerated).  pyt
 AIORateLimiter bursts 30 and then paces, so a strict sliding window sees up to ~60 in one second and
 answers 429; it also has no per-chat limit.  This limiter instead:
 
-- releases sends one at a time, each at least ``1/overall_rate`` seconds after the previous *actual*
-  release (29/s by default: evenly paced, no burst, and a late wake-up never compresses the gaps);
+- holds the whole token to ``overall_max`` sends in any ``overall_window`` seconds, and counts a send
+  in the window from its release until ``overall_window`` after its *answer* (:meth:`RateLimiter.turn`):
+  the answer comes after Telegram received the request, so however late a request reaches Telegram,
+  the requests Telegram sees in any window are never more than ``overall_max``;
+- releases waiters in groups of up to ``batch`` per event-loop wake-up (a wake-up costs more CPU than
+  a send on small virtual machines; the window, not the grouping, decides how many go per second);
 - holds a group or channel (negative id or ``@username``) to ``group_max`` sends per ``group_window``
   (a sliding window, like the server's);
 - holds a private chat to a GCRA token bucket: ``chat_burst`` at once, then ``chat_rate`` per second;
@@ -17,8 +21,8 @@ Use from a worker pool::
     limiter = RateLimiter()                  # one per bot token, shared by every sender
     if limiter.delay(chat) > 5:              # optional: postpone a busy chat, take other work
         ...
-    await limiter.acquire(chat)              # returns when this send may go; then send at once
-    ...                                      # on a 429: limiter.pause(retry_after)
+    async with limiter.turn(chat):           # returns when this send may go
+        ...                                  # send at once; on a 429: limiter.pause(retry_after)
 
 A waiter costs one queued future, and per-chat state is pruned once it no longer constrains anything,
 so 100,000 subscribers do not accumulate.  Waiters are served first come, first served; a waiter
@@ -29,7 +33,11 @@ once its chat is ready.
 from __future__ import annotations
 
 import asyncio
+import heapq
+import math
 from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 _PRUNE_EVERY = 4096
@@ -40,17 +48,25 @@ _NEVER = float("-inf")
 class Limits:
     """Rates for one bot token.  ``margin`` (seconds) is added to every per-chat spacing so that the
     few milliseconds between a release and the request reaching Telegram cannot break a window.
-    ``batch``: sends released together per tick, so one event-loop wake-up serves ``batch`` sends
-    (cheaper where a wake-up costs more CPU than a send), but a sliding second may then hold up to
-    ``overall_rate`` + ``batch`` sends: keep 1 at 29/s against Telegram's 30 (batch 3 measured 429s)."""
+    ``batch``: most sends released by one wake-up once the overall window is full; a waiter arriving
+    while the window has room goes at once."""
 
-    overall_rate: float = 29.0
+    overall_max: int = 30
+    overall_window: float = 1.0
     group_max: int = 20
     group_window: float = 60.0
     chat_rate: float = 1.0
     chat_burst: int = 3
     margin: float = 0.05
-    batch: int = 1
+    batch: int = 10
+
+    @classmethod
+    def per_second(cls, rate: float, *, group_max: int = 20, chat_rate: float = 1.0) -> Limits:
+        """Limits from a messages-per-second figure (TELEGRAM_OVERALL_RATE): ``floor(rate)`` sends in
+        any second, or one per ``1/rate`` seconds below 1/s."""
+        if rate >= 1:
+            return cls(overall_max=math.floor(rate), group_max=group_max, chat_rate=chat_rate)
+        return cls(overall_max=1, overall_window=1.0 / rate, group_max=group_max, chat_rate=chat_rate)
 
 
 def chat_key(chat: str | int) -> tuple[str, bool]:
@@ -67,36 +83,37 @@ class RateLimiter:
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
         lim = self.limits
-        self._interval = 1.0 / lim.overall_rate
-        self._slack = self._interval / 4
         self._chat_step = 1.0 / lim.chat_rate + lim.margin
         self._chat_tolerance = (lim.chat_burst - 1) * self._chat_step
         self._queue: deque[tuple[str, bool, asyncio.Future[bool]]] = deque()
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = 0.0
-        self._next_at = _NEVER
         self._paused_until = _NEVER
+        self._in_flight = 0  # released by turn(), not answered yet: count in the window until answered
+        self._counted: list[float] = []  # heap: when each finished send stops counting in the window
         self._tat: dict[str, float] = {}  # private chats: GCRA theoretical arrival time
         self._windows: dict[str, deque[float]] = {}  # groups: release times in the window
         self._commits = 0
         self.pauses = 0  # how many times pause() was called (429s seen)
         self.released = 0
+        self.wakeups = 0  # timer wake-ups that released something (released / wakeups = grouping)
 
     # -- public API -------------------------------------------------------------------------------
+    @asynccontextmanager
+    async def turn(self, chat: str | int) -> AsyncIterator[None]:
+        """Wait until a message to ``chat`` may go, then send it inside the block.  The send counts in
+        the overall window until ``overall_window`` seconds after the block ends (the answer)."""
+        await self._wait(chat)
+        try:
+            yield
+        finally:
+            self._finish(self.limits.overall_window)
+
     async def acquire(self, chat: str | int) -> None:
-        """Wait until a message to ``chat`` may be sent now."""
-        key, group = chat_key(chat)
-        loop = asyncio.get_running_loop()
-        while True:
-            wait = self._chat_wait(key, group, loop.time())
-            if wait > 0:
-                await asyncio.sleep(wait)
-                continue
-            fut: asyncio.Future[bool] = loop.create_future()
-            self._queue.append((key, group, fut))
-            self._arm(loop)
-            if await fut:
-                return
+        """Wait until a message to ``chat`` may be sent now, for a caller that does not report the
+        answer: the send counts in the window from now (plus ``margin``) instead."""
+        await self._wait(chat)
+        self._finish(self.limits.overall_window + self.limits.margin)
 
     def delay(self, chat: str | int) -> float:
         """Seconds before ``chat`` could be sent to (ignoring the overall queue); 0 when ready."""
@@ -123,6 +140,36 @@ class RateLimiter:
         return len(self._queue)
 
     # -- internals --------------------------------------------------------------------------------
+    async def _wait(self, chat: str | int) -> None:
+        """Return once released; the release is then in flight until :meth:`_finish`."""
+        key, group = chat_key(chat)
+        loop = asyncio.get_running_loop()
+        while True:
+            wait = self._chat_wait(key, group, loop.time())
+            if wait > 0:
+                await asyncio.sleep(wait)
+                continue
+            fut: asyncio.Future[bool] = loop.create_future()
+            self._queue.append((key, group, fut))
+            self._arm(loop)
+            try:
+                if await fut:
+                    return
+            except asyncio.CancelledError:
+                if fut.done() and not fut.cancelled() and fut.result():
+                    self._finish(0.0)  # released, then cancelled before sending: give the slot back
+                raise
+
+    def _finish(self, counts_for: float) -> None:
+        """A released send is over (answered, failed or never made): it counts in the overall window
+        for ``counts_for`` more seconds."""
+        self._in_flight -= 1
+        loop = asyncio.get_running_loop()
+        if counts_for > 0:
+            heapq.heappush(self._counted, loop.time() + counts_for)
+        if self._queue and self._timer is None:
+            self._arm(loop)
+
     def _chat_wait(self, key: str, group: bool, now: float) -> float:
         if group:
             window = self._windows.get(key)
@@ -149,10 +196,31 @@ class RateLimiter:
         horizon = now - self.limits.group_window - self.limits.margin
         self._windows = {k: w for k, w in self._windows.items() if w[-1] > horizon}
 
+    def _room(self, now: float) -> int:
+        """Sends the overall window admits now (expired entries dropped)."""
+        counted = self._counted
+        while counted and counted[0] <= now:
+            heapq.heappop(counted)
+        return self.limits.overall_max - self._in_flight - len(counted)
+
     def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Schedule the next release: now if the window has room for the waiters (or for a whole
+        batch), else when enough counted sends expire; with every slot in flight, a finishing send
+        re-arms (see turn)."""
         if self._timer is not None or not self._queue:
             return
-        at = max(self._next_at, self._paused_until)
+        now = loop.time()
+        want = min(self.limits.batch, len(self._queue))
+        short = want - self._room(now)
+        if short <= 0:
+            at = now
+        elif short <= len(self._counted):
+            at = heapq.nsmallest(short, self._counted)[-1]
+        elif self._counted:
+            at = max(self._counted)  # the rest are in flight: take what the window gives then
+        else:
+            return  # all in flight: the next answer re-arms
+        at = max(at, self._paused_until)
         self._timer_at = at
         self._timer = loop.call_at(at, self._release, loop)
 
@@ -162,8 +230,9 @@ class RateLimiter:
         if now < self._paused_until:
             self._arm(loop)
             return
+        room = min(self._room(now), self.limits.batch)
         released = 0
-        while self._queue and released < self.limits.batch:
+        while self._queue and released < room:
             key, group, fut = self._queue.popleft()
             if fut.done():  # the waiter was cancelled
                 continue
@@ -175,9 +244,7 @@ class RateLimiter:
             fut.set_result(True)
         if released:
             self.released += released
-            # Keep to the ideal grid (a tick that fires a little late must not slow the whole fan-out
-            # down), but never let a gap shrink by more than a quarter interval: any 30 intervals then
-            # still span ≥ 30 × interval - slack (1.026 s at 29/s), so a sliding second holds ≤ 30.
-            step = released * self._interval
-            self._next_at = max(self._next_at + step, now + step - self._slack)
+            self.wakeups += 1
+            # released now, counted from now on (turn() and acquire() record when they stop counting)
+            self._in_flight += released
         self._arm(loop)

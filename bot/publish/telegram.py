@@ -252,9 +252,9 @@ class TelegramPublisher:
         """One API call through the limiter, with the 429 policy and the error mapping."""
         retried = False
         while True:
-            await self._limiter.acquire(chat)
             try:
-                return await request()
+                async with self._limiter.turn(chat):
+                    return await request()
             except RetryAfter as exc:
                 seconds = retry_seconds(exc)
                 self.stats.rate_limited += 1
