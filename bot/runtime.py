@@ -94,9 +94,7 @@ async def _serve_telegram(settings: Settings, stop: asyncio.Event) -> int:
     bot = build_bot(token.get_secret_value(), settings.telegram.telegram_api_url)
     tg = settings.telegram
     limiter = RateLimiter(
-        Limits.per_second(
-            tg.telegram_overall_rate, group_max=tg.telegram_group_rate, chat_rate=tg.telegram_chat_rate
-        )
+        Limits.per_second(tg.telegram_overall_rate, group_max=tg.telegram_group_rate, chat_rate=tg.telegram_chat_rate)
     )
     publisher = TelegramPublisher(bot, limiter)
     services = await Services.open(settings, telegram=publisher)
