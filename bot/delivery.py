@@ -4,7 +4,9 @@ Rows are read in batches (never the whole outbox) and grouped into one *lane* pe
 sends its rows one after another, oldest first, so a channel gets its posts in order and a slow channel
 (20 messages a minute) never holds up the others.  The pacing across the whole bot token is the
 publisher's limiter's job.  For each row: claim it (PENDING → SENDING, committed), send or edit, record
-SENT with the platform's message id (committed).  Failures follow the rules in ``bot.exceptions``:
+SENT with the platform's message id (committed).  Claims and records of lanes that are ready together
+share one transaction (:mod:`bot.store.group`): a lane still waits for its own commit before the next
+step, but a fan-out pays one commit per group, not two per message.  Failures follow the rules in ``bot.exceptions``:
 429 → the same row again after ``retry_after``; 5xx/timeouts → back-off with jitter, dead after
 ``max_attempts``; 400 → dead letter with the reason; 403 → the destination is paused (a subscriber is
 unsubscribed) and editors are alerted; a migrated chat is followed and remembered.
@@ -37,6 +39,8 @@ from bot.models import Destination as Dest
 from bot.posts import PostFactory
 from bot.publish.base import Publisher, XPoster
 from bot.store import Store, StoredArticle
+from bot.store.group import GroupCommit
+from bot.store.outbox import SentRecord
 
 log = logging.getLogger(__name__)
 
@@ -88,11 +92,22 @@ class DeliveryWorker:
         self._held: set[int] = set()
         self._to_release: set[int] = set()
         self._articles: dict[int, tuple[float, StoredArticle]] = {}
+        self._loading: dict[int, asyncio.Future[StoredArticle | None]] = {}
         self._slots = asyncio.Semaphore(max_lanes)
         self._batch = batch
         self._max_attempts = max_attempts
         self._x_daily_cap = x_daily_cap
+        self._claims: GroupCommit[int, bool] = GroupCommit(self._claim_group)
+        self._records: GroupCommit[SentRecord, None] = GroupCommit(self._record_group)
         self.stats = DeliveryStats()
+
+    async def _claim_group(self, ids: list[int]) -> list[bool]:
+        claimed = await self._store.outbox.begin_many(ids)
+        return [i in claimed for i in ids]
+
+    async def _record_group(self, records: list[SentRecord]) -> list[None]:
+        await self._store.outbox.sent_many(records)
+        return [None] * len(records)
 
     # -- scheduling ---------------------------------------------------------------------------------
 
@@ -150,6 +165,8 @@ class DeliveryWorker:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+        await self._claims.wait_idle()  # a claim or record still being written lands before the release
+        await self._records.wait_idle()
         released = await self._store.outbox.release(sorted(self._held))
         if released:
             log.info("released %d in-flight deliveries for the next start", released)
@@ -182,7 +199,7 @@ class DeliveryWorker:
     async def _deliver(self, row: Delivery) -> bool:
         """Send or edit one row and record the outcome.  True: stop this lane (destination unusable now)."""
         outbox = self._store.outbox
-        if not await outbox.begin(row.id):
+        if not await self._claims.submit(row.id):
             return False
         try:
             await self._send(row)
@@ -233,47 +250,31 @@ class DeliveryWorker:
                 await self._store.outbox.dead(row.id, reason="X posting is not configured")
                 return
             if row.message_id:  # X posts cannot be edited: the first version stays
-                await self._store.outbox.sent(
-                    row.id,
-                    message_id=row.message_id,
-                    chat_id="x",
-                    as_photo=row.as_photo,
-                    sent_hash=stored.article.content_hash(),
+                await self._records.submit(
+                    SentRecord(row.id, row.message_id, "x", row.as_photo, stored.article.content_hash())
                 )
                 return
             if await self._x_capped(row):
                 return
             xpost = await self._posts.x(stored)
             tweet_id = await self._x.post(xpost)
-            await self._store.outbox.sent(
-                row.id,
-                message_id=tweet_id,
-                chat_id="x",
-                as_photo=xpost.photo is not None,
-                sent_hash=stored.article.content_hash(),
+            await self._records.submit(
+                SentRecord(row.id, tweet_id, "x", xpost.photo is not None, stored.article.content_hash())
             )
             self.stats.sent += 1
             return
-        chat = await self._chat_for(row, dest)
+        chat = row.chat_id or row.route or dest.target  # where it went before, or where the chat moved
         post = await self._posts.telegram(stored)
         if row.message_id:
             await self._telegram.edit(chat, int(row.message_id), post, as_photo=row.as_photo)
-            await self._store.outbox.sent(
-                row.id,
-                message_id=row.message_id,
-                chat_id=chat,
-                as_photo=row.as_photo,
-                sent_hash=stored.article.content_hash(),
+            await self._records.submit(
+                SentRecord(row.id, row.message_id, chat, row.as_photo, stored.article.content_hash())
             )
             self.stats.edited += 1
             return
         result = await self._telegram.send(chat, post)
-        await self._store.outbox.sent(
-            row.id,
-            message_id=str(result.message_id),
-            chat_id=result.chat_id,
-            as_photo=result.as_photo,
-            sent_hash=stored.article.content_hash(),
+        await self._records.submit(
+            SentRecord(row.id, str(result.message_id), result.chat_id, result.as_photo, stored.article.content_hash())
         )
         if result.chat_id != chat:
             await self._store.outbox.set_destination(row.destination, paused=False, moved_to=result.chat_id)
@@ -298,18 +299,22 @@ class DeliveryWorker:
         hit = self._articles.get(article_id)
         if hit is not None and not fresh and now - hit[0] < ARTICLE_TTL:
             return hit[1]
-        stored = await self._store.articles.get(article_id)
+        loading = self._loading.get(article_id)
+        if loading is not None and not fresh:  # hundreds of lanes start together: one read for all
+            return await asyncio.shield(loading)
+        task = asyncio.ensure_future(self._store.articles.get(article_id))
+        if not fresh:
+            self._loading[article_id] = task
+        try:
+            stored = await asyncio.shield(task)
+        finally:
+            if self._loading.get(article_id) is task:
+                del self._loading[article_id]
         if len(self._articles) > 1024:
             self._articles.clear()
         if stored is not None:
             self._articles[article_id] = (now, stored)
         return stored
-
-    async def _chat_for(self, row: Delivery, dest: Dest) -> str:
-        if row.chat_id:
-            return row.chat_id
-        state = await self._store.outbox.destination(row.destination)
-        return state.moved_to if state and state.moved_to else dest.target
 
     async def _gone(self, row: Delivery, exc: DestinationGone) -> None:
         dest = Dest.parse(row.destination)

@@ -150,6 +150,7 @@ class Delivery:
     sent_hash: str | None = None
     chat_id: str | None = None  # where the message really went (after a chat migration)
     as_photo: bool = False  # sent as a photo with a caption (edits use editMessageCaption)
+    route: str | None = None  # the chat a new send goes to when the destination migrated (read with the row)
 
 
 class FeedHealth(enum.StrEnum):

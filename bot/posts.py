@@ -120,8 +120,10 @@ class PostFactory:
             self._telegram.put(key, post)
         if post is None:
             photo, photo_key = await self.image(stored)
-            post = replace(compose_telegram(stored.article, self._ctx, photo=photo), photo_key=photo_key)
-            self._telegram.put(key, post)
+            post = self._telegram.get(key)  # lanes that waited for the same image: composed once
+            if post is None:
+                post = replace(compose_telegram(stored.article, self._ctx, photo=photo), photo_key=photo_key)
+                self._telegram.put(key, post)
         return post
 
     async def x(self, stored: StoredArticle) -> XPost:
@@ -132,6 +134,8 @@ class PostFactory:
             self._x.put(key, post)
         if post is None:
             photo, _ = await self.image(stored)
-            post = compose_x(stored.article, self._ctx, photo=photo)
-            self._x.put(key, post)
+            post = self._x.get(key)
+            if post is None:
+                post = compose_x(stored.article, self._ctx, photo=photo)
+                self._x.put(key, post)
         return post

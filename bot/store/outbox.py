@@ -4,8 +4,10 @@ Life of a row: PENDING → (claimed by :meth:`OutboxRepo.begin`) SENDING → SEN
 a later ``next_attempt_at`` (retry), or DEAD with the reason (dead letter), or left PENDING while its
 destination is paused.  Each step is its own committed transaction, so a restart resumes where it
 stopped.  The one window that remains is a row in SENDING whose send went out but whose SENT was not yet
-committed: :meth:`recover` puts such rows back to PENDING at start, so a crash in that window (a few
-milliseconds per send) can post twice; it can never lose a post.
+committed: :meth:`recover` puts such rows back to PENDING at start, so a crash in that window can post
+twice; it can never lose a post.  The delivery worker claims and records rows in group commits
+(:meth:`begin_many`, :meth:`sent_many`: the rows that become ready together share one transaction),
+so the window is the time from Telegram's answer to the next commit: a few milliseconds.
 """
 
 from __future__ import annotations
@@ -15,12 +17,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, insert, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.models import Delivery, DeliveryStatus, DestinationKind
 from bot.store.tables import articles, deliveries, destinations
+
+
+@dataclass(frozen=True, slots=True)
+class SentRecord:
+    """What a successful send or edit leaves in its row (see :meth:`OutboxRepo.sent_many`)."""
+
+    delivery_id: int
+    message_id: str
+    chat_id: str
+    as_photo: bool
+    sent_hash: str
 
 
 def _delivery(row: Row[Any]) -> Delivery:
@@ -37,6 +50,7 @@ def _delivery(row: Row[Any]) -> Delivery:
         sent_hash=m["sent_hash"],
         chat_id=m["chat_id"],
         as_photo=m["as_photo"],
+        route=m.get("route"),
     )
 
 
@@ -62,7 +76,14 @@ class OutboxRepo:
         """Pending rows whose time has come, oldest first, skipping paused destinations and ``exclude``
         (rows a worker already holds in memory)."""
         paused = select(destinations.c.key).where(destinations.c.paused.is_(True))
-        q = select(deliveries).where(
+        # where a migrated destination now lives, read with the row (no lookup per send)
+        route = (
+            select(destinations.c.moved_to)
+            .where(destinations.c.key == deliveries.c.destination)
+            .scalar_subquery()
+            .label("route")
+        )
+        q = select(deliveries, route).where(
             deliveries.c.status == DeliveryStatus.PENDING.value,
             deliveries.c.next_attempt_at <= (now or _now()),
             deliveries.c.destination.not_in(paused),
@@ -81,29 +102,52 @@ class OutboxRepo:
 
     async def begin(self, delivery_id: int) -> bool:
         """Claim a row just before its send (PENDING → SENDING).  False: someone else has it."""
+        return delivery_id in await self.begin_many([delivery_id])
+
+    async def begin_many(self, ids: Sequence[int]) -> set[int]:
+        """Claim rows in one transaction; returns the ids claimed (the others were not PENDING)."""
+        if not ids:
+            return set()
         async with self._engine.begin() as conn:
             res = await conn.execute(
                 update(deliveries)
-                .where(deliveries.c.id == delivery_id, deliveries.c.status == DeliveryStatus.PENDING.value)
+                .where(deliveries.c.id.in_(list(ids)), deliveries.c.status == DeliveryStatus.PENDING.value)
                 .values(status=DeliveryStatus.SENDING.value, attempts=deliveries.c.attempts + 1, updated_at=_now())
+                .returning(deliveries.c.id)
             )
-        return res.rowcount == 1
+            return {int(i) for i in res.scalars()}
 
     async def sent(self, delivery_id: int, *, message_id: str, chat_id: str, as_photo: bool, sent_hash: str) -> None:
         """Record a send.  If the article changed while this row was being sent (the update could not
         re-open a row in SENDING), the row goes back to PENDING at once so the post gets edited."""
+        await self.sent_many([SentRecord(delivery_id, message_id, chat_id, as_photo, sent_hash)])
+
+    async def sent_many(self, records: Sequence[SentRecord]) -> None:
+        """:meth:`sent` for many rows in one transaction (one prepared statement, executed per row)."""
+        if not records:
+            return
         current = select(articles.c.content_hash).where(articles.c.id == deliveries.c.article_id).scalar_subquery()
-        stale = and_(deliveries.c.destination != DestinationKind.X.value, current != sent_hash)
-        status = case((stale, DeliveryStatus.PENDING.value), else_=DeliveryStatus.SENT.value)
-        await self._set(
-            delivery_id,
-            status=status,
-            message_id=message_id,
-            chat_id=chat_id,
-            as_photo=as_photo,
-            sent_hash=sent_hash,
-            last_error=None,
+        stale = and_(deliveries.c.destination != DestinationKind.X.value, current != bindparam("r_hash"))
+        stmt = (
+            update(deliveries)
+            .where(deliveries.c.id == bindparam("r_id"))
+            .values(
+                status=case((stale, DeliveryStatus.PENDING.value), else_=DeliveryStatus.SENT.value),
+                message_id=bindparam("r_message"),
+                chat_id=bindparam("r_chat"),
+                as_photo=bindparam("r_photo"),
+                sent_hash=bindparam("r_hash"),
+                last_error=None,
+                updated_at=_now(),
+            )
         )
+        params = [
+            {"r_id": r.delivery_id, "r_message": r.message_id, "r_chat": r.chat_id, "r_photo": r.as_photo,
+             "r_hash": r.sent_hash}
+            for r in records
+        ]  # fmt: skip
+        async with self._engine.begin() as conn:
+            await conn.execute(stmt, params)
 
     async def defer_destination(self, destination: str, at: datetime) -> int:
         """Hold every pending row of a destination until ``at`` (a long 429): keeps the channel's order."""
