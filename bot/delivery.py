@@ -61,6 +61,7 @@ class DeliveryStats:
     retried: int = 0
     dead: int = 0
     paused: int = 0
+    commits: int = 0  # transactions that claimed or recorded rows (group commits: far fewer than rows)
 
 
 def backoff(attempts: int, *, base: float = 2.0, cap: float = 900.0) -> float:
@@ -103,10 +104,12 @@ class DeliveryWorker:
 
     async def _claim_group(self, ids: list[int]) -> list[bool]:
         claimed = await self._store.outbox.begin_many(ids)
+        self.stats.commits += 1
         return [i in claimed for i in ids]
 
     async def _record_group(self, records: list[SentRecord]) -> list[None]:
         await self._store.outbox.sent_many(records)
+        self.stats.commits += 1
         return [None] * len(records)
 
     # -- scheduling ---------------------------------------------------------------------------------

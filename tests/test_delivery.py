@@ -109,6 +109,27 @@ async def test_migrated_group_is_followed_and_remembered(env: tuple[FakeBotAPI, 
     assert state is not None and state.moved_to == "-100999"
 
 
+async def test_after_a_restart_posts_go_straight_to_the_migrated_chat(tmp_path: Path) -> None:
+    articles = load_articles()
+    async with FakeBotAPI(limits=Limits.off()) as fake, SampleSite(articles[2:]) as site:
+        env = {"FEED_URLS": f"{site.url}/feed.xml", "SITE_URL": site.url, "TELEGRAM_CHANNELS": "-100200"}
+        services = await open_services(fake, tmp_path, **env)
+        await run_once(services)  # baseline
+        newest = max(a.time for a in site.articles)
+        site.publish(dataclasses.replace(articles[1], time=newest + timedelta(minutes=1)))
+        fake.add_fault(Fault.migrated(-100999), chat="-100200", times=1)
+        await run_once(services)
+        await _redeliver(services)
+        await services.close()
+        assert len(fake.sent(-100999)) == 1
+        fresh = await open_services(fake, tmp_path, **env)  # a new process: nothing remembered in memory
+        site.publish(dataclasses.replace(articles[0], time=newest + timedelta(minutes=2)))
+        await run_once(fresh)
+        await fresh.close()
+    assert len(fake.sent(-100999)) == 2
+    assert [c.method for c in fake.call_log if c.chat == "-100200"] == ["sendPhoto"]  # only the refused one
+
+
 async def test_refused_photo_falls_back_to_text(env: tuple[FakeBotAPI, SampleSite, Services]) -> None:
     fake, _, services = env
     fake.add_fault(Fault.photo_refused(), chat=CHAN, method="sendPhoto", times=None)

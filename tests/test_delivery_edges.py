@@ -152,6 +152,34 @@ async def test_worker_never_holds_more_than_a_batch(tmp_path: Path) -> None:
     assert len({m.chat_id for m in fake.sent_log}) == 300
 
 
+async def test_a_fan_out_claims_and_records_in_group_commits(tmp_path: Path) -> None:
+    """300 subscribers at Telegram's pace (scaled up): every chat gets its one message, every row is SENT,
+    and the claims and records took far fewer transactions than the 600 a commit per step would."""
+    store = await Store.open(f"sqlite+aiosqlite:///{tmp_path}/a.db")
+    for chat in range(1, 301):
+        await store.subscribers.subscribe(chat, "world")
+    from bot.models import Section
+
+    art = Article(url="https://x.test/a", title="خبر", section=Section("العالم", "world"))
+    await store.articles.save(art, fingerprint="f", destinations=[Destination(DestinationKind.SUBSCRIBER, "world")])
+    async with FakeBotAPI(limits=Limits(overall=30, overall_window=0.1, whole_seconds=False)) as fake:
+        bot = build_bot(TOKEN, fake.url)
+        await bot.initialize()
+        from bot.compose import ComposeContext
+
+        ctx = ComposeContext.from_settings(load_settings(env_file=None))
+        pace = RateLimiter(RateLimits(overall_max=30, overall_window=0.1))  # the fake's window, 10x faster
+        worker = DeliveryWorker(store, PostFactory(ctx, None), TelegramPublisher(bot, pace))
+        stats = await worker.drain()
+        await bot.shutdown()
+    counts = await store.outbox.counts()
+    await store.close()
+    assert fake.count_429 == 0
+    assert sorted(int(m.chat_id) for m in fake.sent_log) == list(range(1, 301))
+    assert counts == {"sent": 300} and stats.sent == 300
+    assert stats.commits <= 100, stats.commits
+
+
 async def test_an_empty_first_poll_is_no_baseline(tmp_path: Path) -> None:
     articles = load_articles()
     async with SampleSite([]) as site:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -66,3 +67,13 @@ async def test_posts_are_composed_once_per_version() -> None:
     assert first.photo is not None and first.photo_key is not None
     x = await posts.x(stored)
     assert x.photo == first.photo
+
+
+async def test_lanes_asking_together_share_one_post() -> None:
+    """A fan-out starts hundreds of lanes at once: they wait for the one card and get the one post."""
+    posts = PostFactory(ComposeContext(), None)
+    stored = _stored(None)
+    made = await asyncio.gather(*(posts.telegram(stored) for _ in range(64)))
+    assert all(p is made[0] for p in made)
+    xs = await asyncio.gather(*(posts.x(_stored(None)) for _ in range(8)))
+    assert all(x is xs[0] for x in xs)

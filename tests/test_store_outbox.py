@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from bot.models import Article, DeliveryStatus, Destination, DestinationKind
 from bot.store import Store
+from bot.store.outbox import SentRecord
 
 A = Destination(DestinationKind.CHANNEL, "@a")
 B = Destination(DestinationKind.CHANNEL, "@b")
@@ -74,3 +76,32 @@ async def test_paused_destination_is_skipped_until_resumed(store: Store) -> None
     assert {d.destination for d in await store.outbox.due()} == {"channel:@a", "channel:@b"}
     state = await store.outbox.destination("channel:@a")
     assert state is not None and state.moved_to == "-1001234"
+
+
+async def test_claims_and_records_in_one_transaction_each(store: Store) -> None:
+    await _article(store, 1)
+    await _article(store, 2)
+    rows = await store.outbox.due()
+    ids = [r.id for r in rows]
+    assert await store.outbox.begin_many(ids[:3]) == set(ids[:3])
+    assert await store.outbox.begin_many(ids) == {ids[3]}  # the first three were already claimed
+    assert await store.outbox.begin_many([]) == set()
+    current = {r.article_id: (await store.articles.get(r.article_id)) for r in rows}
+    records = [
+        SentRecord(r.id, str(100 + n), r.destination.split(":", 1)[1], n % 2 == 0,
+                   current[r.article_id].article.content_hash())  # type: ignore[union-attr]
+        for n, r in enumerate(rows)
+    ]  # fmt: skip
+    records[-1] = dataclasses.replace(records[-1], sent_hash="an older version")
+    await store.outbox.sent_many(records)
+    after = {d.id: d for a in current for d in await store.outbox.for_article(a)}
+    assert [after[i].status for i in ids] == [DeliveryStatus.SENT] * 3 + [DeliveryStatus.PENDING]  # stale: edit
+    assert [after[i].message_id for i in ids] == ["100", "101", "102", "103"]
+    assert [after[i].as_photo for i in ids] == [True, False, True, False]
+
+
+async def test_due_rows_carry_the_route_of_a_migrated_destination(store: Store) -> None:
+    await _article(store)
+    await store.outbox.set_destination("channel:@b", paused=False, moved_to="-100777")
+    routes = {d.destination: d.route for d in await store.outbox.due()}
+    assert routes == {"channel:@a": None, "channel:@b": "-100777"}
