@@ -2,10 +2,12 @@
 one INSERT … SELECT, and the delivery worker sending them through the limiter to the fake Bot API
 (Telegram's limits enforced, in its own process so this process's CPU is the bot's alone).
 
-Unlike bench_fanout.py (publisher + limiter only), this includes the store (SQLite on disk): claiming
-and recording each row.  Prints total time against N/30 s, 429s, CPU per message and peak RSS.
+Unlike bench_fanout.py (publisher + limiter only), this includes the store (SQLite on disk, or
+PostgreSQL with --postgres): claiming and recording each row, in group commits.  Prints total time
+against N/30 s, 429s, transactions, CPU per message and peak RSS.
 
     .venv/bin/python bench/bench_outbox_fanout.py --subscribers 3000
+    .venv/bin/python bench/bench_outbox_fanout.py --subscribers 3000 --postgres postgresql://postgres@127.0.0.1:5432/test
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing as mp
+import os
 import resource
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -66,12 +70,33 @@ async def _run(url: str, subscribers: int, db: str) -> dict[str, float]:
     await store.close()
     cpu = (usage1.ru_utime + usage1.ru_stime) - (usage0.ru_utime + usage0.ru_stime)
     return {"elapsed": elapsed, "cpu": cpu, "sent": stats.sent, "setup": setup, "write": write,
-            "pending": counts.get("pending", 0), "dead": counts.get("dead", 0)}  # fmt: skip
+            "commits": stats.commits, "pending": counts.get("pending", 0), "dead": counts.get("dead", 0)}  # fmt: skip
+
+
+async def _on_postgres(admin: str, run: Callable[[str], Awaitable[dict[str, float]]]) -> dict[str, float]:
+    import asyncpg
+
+    name = f"akhbar_bench_{os.getpid()}"
+    conn = await asyncpg.connect(admin)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            return await run(admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + "/" + name)
+        finally:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--subscribers", type=int, default=3000)
+    parser.add_argument(
+        "--postgres",
+        default="",
+        help="a PostgreSQL server, e.g. postgresql://postgres@127.0.0.1:5432/test: the bench creates a database "
+        "there and drops it afterwards (default: a SQLite file)",
+    )
     args = parser.parse_args()
     ctx = mp.get_context("spawn")
     ports: mp.Queue[int] = ctx.Queue()
@@ -81,7 +106,10 @@ def main() -> None:
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            r = asyncio.run(_run(url, args.subscribers, f"sqlite+aiosqlite:///{tmp}/bench.db"))
+            if args.postgres:
+                r = asyncio.run(_on_postgres(args.postgres, lambda db: _run(url, args.subscribers, db)))
+            else:
+                r = asyncio.run(_run(url, args.subscribers, f"sqlite+aiosqlite:///{tmp}/bench.db"))
         stats = _fetch_stats(url)
     finally:
         server.terminate()
@@ -90,7 +118,9 @@ def main() -> None:
     ideal = n / 30
     received = [float(x) for x in stats["received_at"]]  # type: ignore[attr-defined]
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    backend = "PostgreSQL" if args.postgres else "SQLite"
     print(f"subscribers         {n} (setup {r['setup']:.1f} s); outbox rows written in {r['write'] * 1000:.0f} ms")
+    print(f"store               {backend}; {r['commits']:.0f} claim/record transactions for {r['sent']:.0f} sends")
     print(f"delivered           {r['sent']:.0f}; left pending {r['pending']:.0f}, dead {r['dead']:.0f}")
     print(f"total time          {r['elapsed']:.1f} s   ideal N/30 = {ideal:.1f} s   ratio {r['elapsed'] / ideal:.3f}")
     print(f"429s received       {stats['count_429']} (target 0)")

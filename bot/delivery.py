@@ -3,13 +3,17 @@
 Rows are read in batches (never the whole outbox) and grouped into one *lane* per destination: a lane
 sends its rows one after another, oldest first, so a channel gets its posts in order and a slow channel
 (20 messages a minute) never holds up the others.  The pacing across the whole bot token is the
-publisher's limiter's job.  For each row: claim it (PENDING → SENDING, committed), send or edit, record
-SENT with the platform's message id (committed).  Claims and records of lanes that are ready together
-share one transaction (:mod:`bot.store.group`): a lane still waits for its own commit before the next
-step, but a fan-out pays one commit per group, not two per message.  Failures follow the rules in ``bot.exceptions``:
-429 → the same row again after ``retry_after``; 5xx/timeouts → back-off with jitter, dead after
-``max_attempts``; 400 → dead letter with the reason; 403 → the destination is paused (a subscriber is
-unsubscribed) and editors are alerted; a migrated chat is followed and remembered.
+publisher's limiter's job.  Rows are claimed (PENDING → SENDING, committed) as they are read, one
+transaction per batch; then each is sent or edited and SENT is recorded with the platform's message id
+(committed).  Records of lanes that finish together share one transaction (:mod:`bot.store.group`): a
+lane still waits for its own commit, but a fan-out pays about one commit per group of sends, not two per
+message.  A lane that stops (429, 403, back-off) gives its unsent rows back (SENDING → PENDING) before
+the destination is deferred or paused, so they keep their order; so does shutdown.
+
+Failures follow the rules in ``bot.exceptions``: 429 → the same row again after ``retry_after``;
+5xx/timeouts → back-off with jitter, dead after ``max_attempts``; 400 → dead letter with the reason;
+403 → the destination is paused (a subscriber is unsubscribed) and editors are alerted; a migrated
+chat is followed and remembered.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ Alert = Callable[[str], Awaitable[None]]
 # What a database outage raises: SQLAlchemy's errors, and asyncpg's bare OSError when the server is gone.
 STORE_DOWN = (SQLAlchemyError, OSError, StoreError)
 ARTICLE_TTL = 5.0
+RECORD_LINGER = 0.1  # the longest a SENT record waits to share a commit (the crash window's bound)
 
 
 def describe(exc: BaseException) -> str:
@@ -94,18 +99,17 @@ class DeliveryWorker:
         self._to_release: set[int] = set()
         self._articles: dict[int, tuple[float, StoredArticle]] = {}
         self._loading: dict[int, asyncio.Future[StoredArticle | None]] = {}
+        self._digests: dict[tuple[int, int], str] = {}
         self._slots = asyncio.Semaphore(max_lanes)
         self._batch = batch
         self._max_attempts = max_attempts
         self._x_daily_cap = x_daily_cap
-        self._claims: GroupCommit[int, bool] = GroupCommit(self._claim_group)
-        self._records: GroupCommit[SentRecord, None] = GroupCommit(self._record_group)
+        # records wait for the answers to the sends released with them (at most 0.1 s): one commit each
+        self._records: GroupCommit[SentRecord, None] = GroupCommit(
+            self._record_group, hold=lambda: self._telegram.in_flight > 0, linger=RECORD_LINGER
+        )
+        self._room = asyncio.Event()
         self.stats = DeliveryStats()
-
-    async def _claim_group(self, ids: list[int]) -> list[bool]:
-        claimed = await self._store.outbox.begin_many(ids)
-        self.stats.commits += 1
-        return [i in claimed for i in ids]
 
     async def _record_group(self, records: list[SentRecord]) -> list[None]:
         await self._store.outbox.sent_many(records)
@@ -115,15 +119,20 @@ class DeliveryWorker:
     # -- scheduling ---------------------------------------------------------------------------------
 
     async def dispatch(self) -> int:
-        """Read due rows (never more than ``batch`` held in memory at once) and hand them to their lanes;
-        returns how many were read."""
+        """Read and claim due rows (never more than ``batch`` held in memory at once) and hand them to
+        their lanes; returns how many were claimed."""
         if self._to_release:  # rows a database failure left claimed: give them back first
             await self._store.outbox.release(sorted(self._to_release))
             self._to_release.clear()
         room = self._batch - len(self._held)
         if room <= 0:
             return 0
-        rows = await self._store.outbox.due(limit=room, exclude=sorted(self._held))
+        due = await self._store.outbox.due(limit=room, exclude=sorted(self._held))
+        if not due:
+            return 0
+        claimed = await self._store.outbox.begin_many([row.id for row in due])
+        self.stats.commits += 1
+        rows = [row for row in due if row.id in claimed]  # the others: another worker has them
         for row in rows:
             self._held.add(row.id)
             self._queued.setdefault(row.destination, []).append(row)
@@ -135,9 +144,15 @@ class DeliveryWorker:
         """Send everything due now and return what this drain did (run_once's delivery half).
         Rows retried for later stay in the outbox."""
         before = dataclasses.replace(self.stats)
-        while await self.dispatch() or self._lanes:
-            if self._lanes:
-                await asyncio.gather(*list(self._lanes.values()))
+        while True:
+            read = await self.dispatch()
+            if not self._lanes:
+                break
+            self._room.clear()
+            if read and len(self._held) > self._batch // 2:
+                await self._room.wait()  # read more once half the batch is done: the lanes never run dry
+            else:
+                await asyncio.gather(*list(self._lanes.values()))  # then look again (retries due now)
         return DeliveryStats(
             *(getattr(self.stats, f.name) - getattr(before, f.name) for f in dataclasses.fields(DeliveryStats))
         )
@@ -161,15 +176,14 @@ class DeliveryWorker:
     async def shutdown(self, grace: float = 5.0) -> None:
         """Let in-flight sends finish (up to ``grace`` s), cancel the rest; nothing held stays SENDING."""
         for queue in self._queued.values():
-            queue.clear()  # rows not started yet: never claimed, nothing to release
+            queue.clear()  # rows not started yet: still held, released below with the rest
         lanes = list(self._lanes.values())
         if lanes:
             _, pending = await asyncio.wait(lanes, timeout=grace)
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-        await self._claims.wait_idle()  # a claim or record still being written lands before the release
-        await self._records.wait_idle()
+        await self._records.wait_idle()  # a record still being written lands before the release
         released = await self._store.outbox.release(sorted(self._held))
         if released:
             log.info("released %d in-flight deliveries for the next start", released)
@@ -182,28 +196,36 @@ class DeliveryWorker:
                 while queue:
                     row = queue.pop(0)
                     try:
-                        stop_lane = await self._deliver(row)
+                        await self._deliver(row)
                     except STORE_DOWN as exc:  # claimed, maybe sent: released when the database is back
                         log.error("delivery %s → %s interrupted: %s", row.article_id, key, describe(exc))
-                        self._to_release.add(row.id)
-                        stop_lane = True
-                    finally:
-                        self._held.discard(row.id)
-                    if stop_lane:
+                        self._to_release.update([row.id, *(rest.id for rest in queue)])
                         for rest in queue:
                             self._held.discard(rest.id)
                         queue.clear()
+                    finally:
+                        self._held.discard(row.id)
             finally:
                 self._lanes.pop(key, None)
                 self._queued.pop(key, None)
+                if len(self._held) <= self._batch // 2 or not self._lanes:
+                    self._room.set()
 
     # -- one row ------------------------------------------------------------------------------------
 
-    async def _deliver(self, row: Delivery) -> bool:
-        """Send or edit one row and record the outcome.  True: stop this lane (destination unusable now)."""
+    async def _stop_lane(self, destination: str) -> None:
+        """The destination cannot take more now: its lane's unsent rows go back to PENDING (first, so that
+        a deferral or pause that follows applies to them too) and the lane ends."""
+        queue = self._queued.get(destination, [])
+        rest, queue[:] = list(queue), []
+        if rest:
+            await self._store.outbox.release([r.id for r in rest])
+        for r in rest:
+            self._held.discard(r.id)
+
+    async def _deliver(self, row: Delivery) -> None:
+        """Send or edit one claimed row and record the outcome."""
         outbox = self._store.outbox
-        if not await self._claims.submit(row.id):
-            return False
         try:
             await self._send(row)
         except asyncio.CancelledError:
@@ -212,15 +234,15 @@ class DeliveryWorker:
         except RateLimited as exc:
             self.stats.retried += 1
             at = datetime.now(UTC) + timedelta(seconds=max(exc.retry_after, 0.05))
+            await self._stop_lane(row.destination)
             await outbox.retry(row.id, error=f"429: {exc.message}", at=at, count_attempt=False)
             await outbox.defer_destination(row.destination, at)  # the newer posts wait too: order kept
-            return True
         except ChatMoved as exc:
             await outbox.set_destination(row.destination, paused=False, moved_to=str(exc.new_chat_id))
             await outbox.retry(row.id, error=f"moved to {exc.new_chat_id}", at=datetime.now(UTC), count_attempt=False)
         except DestinationGone as exc:
+            await self._stop_lane(row.destination)
             await self._gone(row, exc)
-            return True
         except Rejected as exc:
             self.stats.dead += 1
             await outbox.dead(row.id, reason=f"rejected: {exc.message}")
@@ -233,10 +255,9 @@ class DeliveryWorker:
             else:
                 self.stats.retried += 1
                 at = datetime.now(UTC) + timedelta(seconds=backoff(row.attempts + 1))
+                await self._stop_lane(row.destination)
                 await outbox.retry(row.id, error=exc.message, at=at)
                 await outbox.defer_destination(row.destination, at)
-                return True
-        return False
 
     async def _send(self, row: Delivery) -> None:
         # an edit exists because the article changed: always read it fresh
@@ -253,31 +274,25 @@ class DeliveryWorker:
                 await self._store.outbox.dead(row.id, reason="X posting is not configured")
                 return
             if row.message_id:  # X posts cannot be edited: the first version stays
-                await self._records.submit(
-                    SentRecord(row.id, row.message_id, "x", row.as_photo, stored.article.content_hash())
-                )
+                await self._records.submit(SentRecord(row.id, row.message_id, "x", row.as_photo, self._digest(stored)))
                 return
             if await self._x_capped(row):
                 return
             xpost = await self._posts.x(stored)
             tweet_id = await self._x.post(xpost)
-            await self._records.submit(
-                SentRecord(row.id, tweet_id, "x", xpost.photo is not None, stored.article.content_hash())
-            )
+            await self._records.submit(SentRecord(row.id, tweet_id, "x", xpost.photo is not None, self._digest(stored)))
             self.stats.sent += 1
             return
         chat = row.chat_id or row.route or dest.target  # where it went before, or where the chat moved
         post = await self._posts.telegram(stored)
         if row.message_id:
             await self._telegram.edit(chat, int(row.message_id), post, as_photo=row.as_photo)
-            await self._records.submit(
-                SentRecord(row.id, row.message_id, chat, row.as_photo, stored.article.content_hash())
-            )
+            await self._records.submit(SentRecord(row.id, row.message_id, chat, row.as_photo, self._digest(stored)))
             self.stats.edited += 1
             return
         result = await self._telegram.send(chat, post)
         await self._records.submit(
-            SentRecord(row.id, str(result.message_id), result.chat_id, result.as_photo, stored.article.content_hash())
+            SentRecord(row.id, str(result.message_id), result.chat_id, result.as_photo, self._digest(stored))
         )
         if result.chat_id != chat:
             await self._store.outbox.set_destination(row.destination, paused=False, moved_to=result.chat_id)
@@ -293,6 +308,16 @@ class DeliveryWorker:
         await self._store.outbox.skip(row.id, reason=f"X daily cap of {self._x_daily_cap} posts reached")
         log.warning("X daily cap (%d) reached; article %s not posted to X", self._x_daily_cap, row.article_id)
         return True
+
+    def _digest(self, stored: StoredArticle) -> str:
+        """The content hash sent with a row, computed once per article version, not once per message."""
+        key = (stored.id, stored.version)
+        digest = self._digests.get(key)
+        if digest is None:
+            if len(self._digests) > 1024:
+                self._digests.clear()
+            digest = self._digests[key] = stored.article.content_hash()
+        return digest
 
     async def _article(self, article_id: int, *, fresh: bool = False) -> StoredArticle | None:
         """The article, read at most once per ``ARTICLE_TTL`` seconds: a fan-out to thousands of chats

@@ -55,6 +55,11 @@ class Publisher(Protocol):
 
     async def send_text(self, chat: str, html: str, buttons: Sequence[Sequence[Button]] = ()) -> SendResult: ...
 
+    @property
+    def in_flight(self) -> int:
+        """Requests sent to the platform and not answered yet (0 for a publisher that does not know)."""
+        ...
+
 
 @runtime_checkable
 class XPoster(Protocol):

@@ -22,6 +22,10 @@ class ConsolePublisher:
         self._out = stream
         self._ids: dict[str, int] = {}
 
+    @property
+    def in_flight(self) -> int:
+        return 0
+
     def _print(self, *lines: str) -> None:
         self._out.write("\n".join(lines) + "\n")
         self._out.flush()

@@ -41,6 +41,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 _PRUNE_EVERY = 4096
+_BATCH_WAIT = 0.02  # the longest a partial batch waits for the rest of the batch's room
 _NEVER = float("-inf")
 
 
@@ -139,6 +140,11 @@ class RateLimiter:
     def waiting(self) -> int:
         return len(self._queue)
 
+    @property
+    def in_flight(self) -> int:
+        """Sends released and not finished (answered, failed or given back)."""
+        return self._in_flight
+
     # -- internals --------------------------------------------------------------------------------
     async def _wait(self, chat: str | int) -> None:
         """Return once released; the release is then in flight until :meth:`_finish`."""
@@ -211,15 +217,20 @@ class RateLimiter:
             return
         now = loop.time()
         want = min(self.limits.batch, len(self._queue))
-        short = want - self._room(now)
+        room = self._room(now)
+        short = want - room
         if short <= 0:
             at = now
         elif short <= len(self._counted):
             at = heapq.nsmallest(short, self._counted)[-1]
         elif self._counted:
             at = max(self._counted)  # the rest are in flight: take what the window gives then
-        else:
+        elif room <= 0:
             return  # all in flight: the next answer re-arms
+        else:
+            at = now
+        if room > 0 and at - now > _BATCH_WAIT:
+            at = now  # a whole batch is far off: send what the window admits now
         at = max(at, self._paused_until)
         self._timer_at = at
         self._timer = loop.call_at(at, self._release, loop)

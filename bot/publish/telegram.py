@@ -108,6 +108,10 @@ class TelegramPublisher:
         warnings.filterwarnings("ignore", r"Please use 'Bot\.(send_message|send_photo)'", PTBUserWarning)
 
     # -- public API -------------------------------------------------------------------------------
+    @property
+    def in_flight(self) -> int:
+        return self._limiter.in_flight
+
     async def send(self, chat: str, post: TelegramPost) -> SendResult:
         target = self._moved.get(chat, chat)
         try:

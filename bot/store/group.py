@@ -8,6 +8,9 @@ its item has committed, so "committed before the next step" still holds for ever
 
 - An idle batcher starts its flush on the next event-loop iteration: a lone write waits no longer
   than it would alone, so the crash window of :mod:`bot.store.outbox` stays a few milliseconds.
+- ``hold`` (optional) says more items are about to come (the delivery worker: sends released to
+  Telegram and not yet answered); the flush then waits for them, at most ``linger`` seconds after the
+  first item, so the answers to one release of the limiter share one commit.
 - Under load, items arriving during a flush go together in the next one (at most ``max_items``).
 - If ``flush`` raises, every submitter of that batch gets the exception (nothing is swallowed).
 - A submitter cancelled while waiting does not withdraw its item: it is written anyway, and
@@ -27,11 +30,21 @@ R = TypeVar("R")
 class GroupCommit(Generic[T, R]):
     """``flush(items)`` writes ``items`` in one transaction and returns one result per item, in order."""
 
-    def __init__(self, flush: Callable[[list[T]], Awaitable[Sequence[R]]], *, max_items: int = 500) -> None:
+    def __init__(
+        self,
+        flush: Callable[[list[T]], Awaitable[Sequence[R]]],
+        *,
+        max_items: int = 500,
+        hold: Callable[[], bool] | None = None,
+        linger: float = 0.1,
+    ) -> None:
         self._flush = flush
         self._max = max_items
+        self._hold = hold
+        self._linger = linger
         self._pending: list[tuple[T, asyncio.Future[R]]] = []
         self._task: asyncio.Task[None] | None = None
+        self._gathered: asyncio.Event | None = None  # set when the held-for items have come
         self.flushes = 0
         self.items = 0
 
@@ -41,7 +54,12 @@ class GroupCommit(Generic[T, R]):
         self._pending.append((item, fut))
         if self._task is None:
             self._task = asyncio.create_task(self._run())
+        elif self._gathered is not None and not self._holding():
+            self._gathered.set()
         return await fut
+
+    def _holding(self) -> bool:
+        return self._hold is not None and len(self._pending) < self._max and self._hold()
 
     async def wait_idle(self) -> None:
         """Return when nothing is queued or being written."""
@@ -50,6 +68,14 @@ class GroupCommit(Generic[T, R]):
 
     async def _run(self) -> None:
         try:
+            if self._holding():  # answers to the same release are on their way: one commit for all
+                self._gathered = asyncio.Event()
+                try:
+                    await asyncio.wait_for(self._gathered.wait(), self._linger)
+                except TimeoutError:
+                    pass
+                finally:
+                    self._gathered = None
             while self._pending:
                 batch, self._pending = self._pending[: self._max], self._pending[self._max :]
                 try:
