@@ -13,7 +13,6 @@ against N/30 s, 429s, transactions, CPU per message and peak RSS.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import multiprocessing as mp
 import os
 import resource
@@ -26,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_fanout import _busiest_second, _fetch_stats, _serve
+from bot import aio
 from bot.compose import ComposeContext
 from bot.config import load_settings
 from bot.delivery import DeliveryWorker
@@ -91,6 +91,7 @@ async def _on_postgres(admin: str, run: Callable[[str], Awaitable[dict[str, floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--subscribers", type=int, default=3000)
+    parser.add_argument("--loop", choices=["auto", "uvloop", "asyncio"], default="auto", help="as EVENT_LOOP")
     parser.add_argument(
         "--postgres",
         default="",
@@ -107,9 +108,9 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             if args.postgres:
-                r = asyncio.run(_on_postgres(args.postgres, lambda db: _run(url, args.subscribers, db)))
+                r = aio.run(_on_postgres(args.postgres, lambda db: _run(url, args.subscribers, db)), args.loop)
             else:
-                r = asyncio.run(_run(url, args.subscribers, f"sqlite+aiosqlite:///{tmp}/bench.db"))
+                r = aio.run(_run(url, args.subscribers, f"sqlite+aiosqlite:///{tmp}/bench.db"), args.loop)
         stats = _fetch_stats(url)
     finally:
         server.terminate()
@@ -120,7 +121,8 @@ def main() -> None:
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     backend = "PostgreSQL" if args.postgres else "SQLite"
     print(f"subscribers         {n} (setup {r['setup']:.1f} s); outbox rows written in {r['write'] * 1000:.0f} ms")
-    print(f"store               {backend}; {r['commits']:.0f} claim/record transactions for {r['sent']:.0f} sends")
+    loop = aio.loop_name(args.loop)
+    print(f"store               {backend}, {loop} loop; {r['commits']:.0f} claim/record transactions")
     print(f"delivered           {r['sent']:.0f}; left pending {r['pending']:.0f}, dead {r['dead']:.0f}")
     print(f"total time          {r['elapsed']:.1f} s   ideal N/30 = {ideal:.1f} s   ratio {r['elapsed'] / ideal:.3f}")
     print(f"429s received       {stats['count_429']} (target 0)")

@@ -211,6 +211,7 @@ class AppSettings(_Base):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(default="INFO", alias="LOG_LEVEL")
     utm_campaign: str = Field(default="akhbar", alias="UTM_CAMPAIGN")
     card_font: str = Field(default="", alias="CARD_FONT")
+    event_loop: Literal["auto", "uvloop", "asyncio"] = Field(default="auto", alias="EVENT_LOOP")
 
     @field_validator("card_font")
     @classmethod

@@ -9,13 +9,13 @@ title the site corrected (the post is edited).  Then it exits.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import dataclasses
 import sys
 import tempfile
 from datetime import timedelta
 from typing import Any, TextIO
 
+from bot import aio
 from bot.config import load_settings
 from bot.demo.site import SampleSite, load_articles
 from bot.logs import setup_logging
@@ -32,7 +32,7 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--backfill", type=int, default=1, help="articles posted on the first poll (default 1)")
     p.add_argument("--no-x", action="store_true", help="leave X out (by default its posts are shown too)")
-    p.set_defaults(handler=lambda args: asyncio.run(demo(args.backfill, not args.no_x, sys.stdout)))
+    p.set_defaults(handler=lambda args: aio.run(demo(args.backfill, not args.no_x, sys.stdout)))
 
 
 def _line(out: TextIO, text: str) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
+import logging
 from typing import Any
 
+from bot import aio
 from bot.config import load_settings
 from bot.logs import setup_logging
 from bot.runtime import serve
@@ -27,4 +28,5 @@ def add_parser(sub: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     settings = load_settings()
     setup_logging(settings.app.log_level, settings.secrets())
-    return asyncio.run(serve(settings, require_webhook=args.webhook))
+    logging.getLogger("bot").info("event loop: %s", aio.loop_name(settings.app.event_loop))
+    return aio.run(serve(settings, require_webhook=args.webhook), settings.app.event_loop)
