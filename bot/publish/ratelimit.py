@@ -42,6 +42,7 @@ from dataclasses import dataclass
 
 _PRUNE_EVERY = 4096
 _BATCH_WAIT = 0.02  # the longest a partial batch waits for the rest of the batch's room
+_EARLY = 0.002  # a timer may fire this much before its time (the loop's clock resolution)
 _NEVER = float("-inf")
 
 
@@ -209,13 +210,10 @@ class RateLimiter:
             heapq.heappop(counted)
         return self.limits.overall_max - self._in_flight - len(counted)
 
-    def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Schedule the next release: now if the window has room for the waiters (or for a whole
-        batch), else when enough counted sends expire; with every slot in flight, a finishing send
-        re-arms (see turn)."""
-        if self._timer is not None or not self._queue:
-            return
-        now = loop.time()
+    def _due_at(self, now: float) -> float | None:
+        """When the next release should happen: now if the window has room for the waiters (or for a
+        whole batch), else when enough counted sends expire (a partial batch goes at once only if the
+        rest is more than ``_BATCH_WAIT`` away); None: every slot is in flight, an answer re-arms."""
         want = min(self.limits.batch, len(self._queue))
         room = self._room(now)
         short = want - room
@@ -226,19 +224,28 @@ class RateLimiter:
         elif self._counted:
             at = max(self._counted)  # the rest are in flight: take what the window gives then
         elif room <= 0:
-            return  # all in flight: the next answer re-arms
+            return None
         else:
             at = now
         if room > 0 and at - now > _BATCH_WAIT:
-            at = now  # a whole batch is far off: send what the window admits now
-        at = max(at, self._paused_until)
+            at = now
+        return max(at, self._paused_until)
+
+    def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Schedule the next release (see :meth:`_due_at`)."""
+        if self._timer is not None or not self._queue:
+            return
+        at = self._due_at(loop.time())
+        if at is None:
+            return
         self._timer_at = at
         self._timer = loop.call_at(at, self._release, loop)
 
     def _release(self, loop: asyncio.AbstractEventLoop) -> None:
         self._timer = None
         now = loop.time()
-        if now < self._paused_until:
+        due = self._due_at(now) if self._queue else None
+        if due is None or due > now + _EARLY:  # paused, or a whole batch is a moment away: wait for it
             self._arm(loop)
             return
         room = min(self._room(now), self.limits.batch)

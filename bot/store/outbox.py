@@ -54,6 +54,29 @@ def _delivery(row: Row[Any]) -> Delivery:
     )
 
 
+def _sent_statement() -> Any:
+    """UPDATE for a successful send; built once (a fan-out runs it for every message).  A row whose
+    article changed while it was being sent goes back to PENDING so the post gets edited."""
+    current = select(articles.c.content_hash).where(articles.c.id == deliveries.c.article_id).scalar_subquery()
+    stale = and_(deliveries.c.destination != DestinationKind.X.value, current != bindparam("r_hash"))
+    return (
+        update(deliveries)
+        .where(deliveries.c.id == bindparam("r_id"))
+        .values(
+            status=case((stale, DeliveryStatus.PENDING.value), else_=DeliveryStatus.SENT.value),
+            message_id=bindparam("r_message"),
+            chat_id=bindparam("r_chat"),
+            as_photo=bindparam("r_photo"),
+            sent_hash=bindparam("r_hash"),
+            last_error=None,
+            updated_at=bindparam("r_at"),
+        )
+    )
+
+
+_SENT = _sent_statement()
+
+
 @dataclass(frozen=True, slots=True)
 class DestinationState:
     key: str
@@ -126,28 +149,14 @@ class OutboxRepo:
         """:meth:`sent` for many rows in one transaction (one prepared statement, executed per row)."""
         if not records:
             return
-        current = select(articles.c.content_hash).where(articles.c.id == deliveries.c.article_id).scalar_subquery()
-        stale = and_(deliveries.c.destination != DestinationKind.X.value, current != bindparam("r_hash"))
-        stmt = (
-            update(deliveries)
-            .where(deliveries.c.id == bindparam("r_id"))
-            .values(
-                status=case((stale, DeliveryStatus.PENDING.value), else_=DeliveryStatus.SENT.value),
-                message_id=bindparam("r_message"),
-                chat_id=bindparam("r_chat"),
-                as_photo=bindparam("r_photo"),
-                sent_hash=bindparam("r_hash"),
-                last_error=None,
-                updated_at=_now(),
-            )
-        )
+        now = _now()
         params = [
             {"r_id": r.delivery_id, "r_message": r.message_id, "r_chat": r.chat_id, "r_photo": r.as_photo,
-             "r_hash": r.sent_hash}
+             "r_hash": r.sent_hash, "r_at": now}
             for r in records
         ]  # fmt: skip
         async with self._engine.begin() as conn:
-            await conn.execute(stmt, params)
+            await conn.execute(_SENT, params)
 
     async def defer_destination(self, destination: str, at: datetime) -> int:
         """Hold every pending row of a destination until ``at`` (a long 429): keeps the channel's order."""
