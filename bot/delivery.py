@@ -19,6 +19,7 @@ chat is followed and remembered.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import random
@@ -38,7 +39,7 @@ from bot.exceptions import (
     StoreError,
     TransientError,
 )
-from bot.models import Delivery, DestinationKind
+from bot.models import Delivery, DestinationKind, Priority
 from bot.models import Destination as Dest
 from bot.posts import PostFactory
 from bot.publish.base import Publisher, XPoster
@@ -119,15 +120,21 @@ class DeliveryWorker:
     # -- scheduling ---------------------------------------------------------------------------------
 
     async def dispatch(self) -> int:
-        """Read and claim due rows (never more than ``batch`` held in memory at once) and hand them to
-        their lanes; returns how many were claimed."""
+        """Read and claim due rows and hand them to their lanes; returns how many were claimed.
+
+        Channel and X rows are read every time (they are few, and must not wait behind a subscriber
+        fan-out); subscriber rows once no more than half a ``batch`` is held, up to a ``batch``: memory
+        stays bounded and a 100,000-subscriber fan-out costs a read every ``batch / 2`` sends."""
         if self._to_release:  # rows a database failure left claimed: give them back first
             await self._store.outbox.release(sorted(self._to_release))
             self._to_release.clear()
-        room = self._batch - len(self._held)
-        if room <= 0:
-            return 0
-        due = await self._store.outbox.due(limit=room, exclude=sorted(self._held))
+        outbox = self._store.outbox
+        held = sorted(self._held)
+        due = await outbox.due(limit=self._batch, exclude=held, priority=Priority.BROADCAST)
+        if len(self._held) <= self._batch // 2:
+            room = self._batch - len(self._held) - len(due)
+            if room > 0:
+                due += await outbox.due(limit=room, exclude=held, priority=Priority.BULK)
         if not due:
             return 0
         claimed = await self._store.outbox.begin_many([row.id for row in due])
@@ -190,7 +197,9 @@ class DeliveryWorker:
         self._held.clear()
 
     async def _lane(self, key: str) -> None:
-        async with self._slots:
+        # subscriber lanes share max_lanes slots; a channel or X lane never queues behind them
+        bulk = key.startswith(DestinationKind.SUBSCRIBER.value + ":")
+        async with self._slots if bulk else contextlib.nullcontext():
             try:
                 queue = self._queued[key]
                 while queue:

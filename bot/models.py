@@ -128,6 +128,19 @@ class Destination:
         return cls(DestinationKind(kind), target)
 
 
+class Priority(enum.IntEnum):
+    """Which due deliveries go first (lower first).  A channel, group or X post reaches its whole
+    audience at once and must not wait behind a fan-out of the previous article to 100,000
+    subscribers; a subscriber's private copy can wait a moment."""
+
+    BROADCAST = 0  # channels, groups, X
+    BULK = 1  # subscribers' private chats
+
+    @classmethod
+    def of(cls, kind: DestinationKind) -> Priority:
+        return cls.BULK if kind is DestinationKind.SUBSCRIBER else cls.BROADCAST
+
+
 class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"  # due at next_attempt_at
     SENDING = "sending"  # claimed by a worker; the one window where a crash can double-post

@@ -180,6 +180,46 @@ async def test_a_fan_out_claims_and_records_in_group_commits(tmp_path: Path) -> 
     assert stats.commits <= 100, stats.commits
 
 
+async def test_a_channel_post_does_not_wait_behind_a_subscriber_fan_out(tmp_path: Path) -> None:
+    """600 subscribers take about 2 s at the fake's pace (30 per 0.1 s); a breaking article for the channel
+    saved 0.3 s in goes out at once, ahead of the subscribers' backlog, not after it."""
+    from bot.compose import ComposeContext
+    from bot.models import Section
+
+    store = await Store.open(f"sqlite+aiosqlite:///{tmp_path}/a.db")
+    for chat in range(1, 601):
+        await store.subscribers.subscribe(chat, "world")
+    world = Section("العالم", "world")
+    subs = [Destination(DestinationKind.SUBSCRIBER, "world")]
+    first = Article(url="https://x.test/a", title="خبر أول", section=world)
+    await store.articles.save(first, fingerprint="f", destinations=subs)
+    async with FakeBotAPI(limits=Limits(overall=30, overall_window=0.1, whole_seconds=False)) as fake:
+        bot = build_bot(TOKEN, fake.url)
+        await bot.initialize()
+        ctx = ComposeContext.from_settings(load_settings(env_file=None))
+        pace = RateLimiter(RateLimits(overall_max=30, overall_window=0.1))
+        worker = DeliveryWorker(store, PostFactory(ctx, None), TelegramPublisher(bot, pace))
+        stop, wake = asyncio.Event(), asyncio.Event()
+        running = asyncio.create_task(worker.run(stop, wake, idle=0.05))
+        await asyncio.sleep(0.3)
+        channel = [Destination(DestinationKind.CHANNEL, CHAN)]
+        saved_at = asyncio.get_running_loop().time()
+        breaking = Article(url="https://x.test/b", title="عاجل", section=world)
+        await store.articles.save(breaking, fingerprint="g", destinations=channel)
+        wake.set()
+        await fake.wait_sent(1, CHAN)
+        posted_after = asyncio.get_running_loop().time() - saved_at
+        subscribers_so_far = len(fake.sent_log) - 1
+        await fake.wait_sent(601, within=10)
+        stop.set()
+        await running
+        await bot.shutdown()
+    await store.close()
+    assert fake.count_429 == 0
+    assert posted_after < 0.5, posted_after
+    assert subscribers_so_far < 400  # the fan-out was far from done when the channel post went out
+
+
 async def test_an_empty_first_poll_is_no_baseline(tmp_path: Path) -> None:
     articles = load_articles()
     async with SampleSite([]) as site:

@@ -190,3 +190,17 @@ def test_chat_kinds() -> None:
     assert chat_key("@News") == ("@news", True)
     assert chat_key(-1001234) == ("-1001234", True)
     assert chat_key(" 42 ") == ("42", False)
+
+
+async def test_channels_and_groups_go_before_waiting_private_chats() -> None:
+    limiter = RateLimiter(Pace(overall_max=1, overall_window=0.03, margin=0))
+    await limiter.acquire("0")  # the window is full: everyone below waits
+    order: list[str] = []
+
+    async def one(chat: str) -> None:
+        await limiter.acquire(chat)
+        order.append(chat)
+
+    tasks = [asyncio.create_task(one(c)) for c in ("1", "2", "@news", "3", "-100200")]
+    await asyncio.gather(*tasks)
+    assert order == ["@news", "-100200", "1", "2", "3"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
-from bot.models import Article, DeliveryStatus, Destination, DestinationKind
+from bot.models import Article, DeliveryStatus, Destination, DestinationKind, Priority, Section
 from bot.store import Store
 from bot.store.outbox import SentRecord
 
@@ -105,3 +105,18 @@ async def test_due_rows_carry_the_route_of_a_migrated_destination(store: Store) 
     await store.outbox.set_destination("channel:@b", paused=False, moved_to="-100777")
     routes = {d.destination: d.route for d in await store.outbox.due()}
     assert routes == {"channel:@a": None, "channel:@b": "-100777"}
+
+
+async def test_channel_rows_come_before_an_older_subscriber_backlog(store: Store) -> None:
+    for chat in (11, 12, 13):
+        await store.subscribers.subscribe(chat, "world")
+    world = Section("العالم", "world")
+    subs = [Destination(DestinationKind.SUBSCRIBER, "world")]
+    old = Article(url="https://huna.example/s", title="قديم", section=world)
+    await store.articles.save(old, fingerprint="s", destinations=subs)
+    await _article(store, 2)  # newer, for channels @a and @b
+    due = await store.outbox.due()
+    assert [d.destination for d in due] == ["channel:@a", "channel:@b", "subscriber:11", "subscriber:12",
+                                            "subscriber:13"]  # fmt: skip
+    bulk = await store.outbox.due(priority=Priority.BULK, limit=2)
+    assert [d.destination for d in bulk] == ["subscriber:11", "subscriber:12"]

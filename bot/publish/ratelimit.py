@@ -25,9 +25,10 @@ Use from a worker pool::
         ...                                  # send at once; on a 429: limiter.pause(retry_after)
 
 A waiter costs one queued future, and per-chat state is pruned once it no longer constrains anything,
-so 100,000 subscribers do not accumulate.  Waiters are served first come, first served; a waiter
-whose chat is not ready when its turn comes steps aside (the slot goes to the next) and queues again
-once its chat is ready.
+so 100,000 subscribers do not accumulate.  Waiters for groups and channels go before waiters for
+private chats (a channel post reaches everyone at once; a subscriber's copy can wait a moment), and
+within each kind first come, first served; a waiter whose chat is not ready when its turn comes steps
+aside (the slot goes to the next) and queues again once its chat is ready.
 """
 
 from __future__ import annotations
@@ -87,7 +88,8 @@ class RateLimiter:
         lim = self.limits
         self._chat_step = 1.0 / lim.chat_rate + lim.margin
         self._chat_tolerance = (lim.chat_burst - 1) * self._chat_step
-        self._queue: deque[tuple[str, bool, asyncio.Future[bool]]] = deque()
+        self._queue: deque[tuple[str, bool, asyncio.Future[bool]]] = deque()  # private chats
+        self._first: deque[tuple[str, bool, asyncio.Future[bool]]] = deque()  # groups and channels: served first
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = 0.0
         self._paused_until = _NEVER
@@ -139,7 +141,7 @@ class RateLimiter:
 
     @property
     def waiting(self) -> int:
-        return len(self._queue)
+        return len(self._queue) + len(self._first)
 
     @property
     def in_flight(self) -> int:
@@ -157,7 +159,7 @@ class RateLimiter:
                 await asyncio.sleep(wait)
                 continue
             fut: asyncio.Future[bool] = loop.create_future()
-            self._queue.append((key, group, fut))
+            (self._first if group else self._queue).append((key, group, fut))
             self._arm(loop)
             try:
                 if await fut:
@@ -174,7 +176,7 @@ class RateLimiter:
         loop = asyncio.get_running_loop()
         if counts_for > 0:
             heapq.heappush(self._counted, loop.time() + counts_for)
-        if self._queue and self._timer is None:
+        if self.waiting and self._timer is None:
             self._arm(loop)
 
     def _chat_wait(self, key: str, group: bool, now: float) -> float:
@@ -214,7 +216,7 @@ class RateLimiter:
         """When the next release should happen: now if the window has room for the waiters (or for a
         whole batch), else when enough counted sends expire (a partial batch goes at once only if the
         rest is more than ``_BATCH_WAIT`` away); None: every slot is in flight, an answer re-arms."""
-        want = min(self.limits.batch, len(self._queue))
+        want = min(self.limits.batch, self.waiting)
         room = self._room(now)
         short = want - room
         if short <= 0:
@@ -233,7 +235,7 @@ class RateLimiter:
 
     def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
         """Schedule the next release (see :meth:`_due_at`)."""
-        if self._timer is not None or not self._queue:
+        if self._timer is not None or not self.waiting:
             return
         at = self._due_at(loop.time())
         if at is None:
@@ -244,14 +246,14 @@ class RateLimiter:
     def _release(self, loop: asyncio.AbstractEventLoop) -> None:
         self._timer = None
         now = loop.time()
-        due = self._due_at(now) if self._queue else None
+        due = self._due_at(now) if self.waiting else None
         if due is None or due > now + _EARLY:  # paused, or a whole batch is a moment away: wait for it
             self._arm(loop)
             return
         room = min(self._room(now), self.limits.batch)
         released = 0
-        while self._queue and released < room:
-            key, group, fut = self._queue.popleft()
+        while released < room and (self._first or self._queue):
+            key, group, fut = (self._first or self._queue).popleft()
             if fut.done():  # the waiter was cancelled
                 continue
             if self._chat_wait(key, group, now) > 0:

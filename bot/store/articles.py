@@ -19,7 +19,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.models import Article, DeliveryStatus, Destination, DestinationKind, Section
+from bot.models import Article, DeliveryStatus, Destination, DestinationKind, Priority, Section
 from bot.store.tables import article_aliases, articles, deliveries, subscribers
 
 
@@ -170,7 +170,11 @@ class ArticleRepo:
         row = {"status": status.value, "attempts": 0, "next_attempt_at": now, "created_at": now, "updated_at": now}
         if fixed:
             await conn.execute(
-                insert(deliveries), [{"article_id": article_id, "destination": d.key, **row} for d in fixed]
+                insert(deliveries),
+                [
+                    {"article_id": article_id, "destination": d.key, "priority": Priority.of(d.kind).value, **row}
+                    for d in fixed
+                ],
             )
         for d in dests:
             if d.kind is DestinationKind.SUBSCRIBER and d.target:
@@ -308,6 +312,7 @@ async def fan_out(
         literal(now, when),
         literal(now, when),
         literal(False),
+        literal(Priority.BULK.value),
     )
     cols = [
         "article_id",
@@ -318,6 +323,7 @@ async def fan_out(
         "created_at",
         "updated_at",
         "as_photo",
+        "priority",
     ]
     res = await conn.execute(insert(deliveries).from_select(cols, sel))
     return max(int(res.rowcount), 0)

@@ -21,7 +21,7 @@ from sqlalchemy import and_, bindparam, case, func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.models import Delivery, DeliveryStatus, DestinationKind
+from bot.models import Delivery, DeliveryStatus, DestinationKind, Priority
 from bot.store.tables import articles, deliveries, destinations
 
 
@@ -94,10 +94,16 @@ class OutboxRepo:
         self._engine = engine
 
     async def due(
-        self, *, limit: int = 500, now: datetime | None = None, exclude: Sequence[int] = ()
+        self,
+        *,
+        limit: int = 500,
+        now: datetime | None = None,
+        exclude: Sequence[int] = (),
+        priority: Priority | None = None,
     ) -> list[Delivery]:
-        """Pending rows whose time has come, oldest first, skipping paused destinations and ``exclude``
-        (rows a worker already holds in memory)."""
+        """Pending rows whose time has come, channels and X before subscribers (:class:`Priority`), oldest
+        first, skipping paused destinations and ``exclude`` (rows a worker already holds in memory);
+        only one priority's rows when ``priority`` is given."""
         paused = select(destinations.c.key).where(destinations.c.paused.is_(True))
         # where a migrated destination now lives, read with the row (no lookup per send)
         route = (
@@ -113,7 +119,9 @@ class OutboxRepo:
         )
         if exclude:
             q = q.where(deliveries.c.id.not_in(list(exclude)))
-        q = q.order_by(deliveries.c.next_attempt_at, deliveries.c.id).limit(limit)
+        if priority is not None:
+            q = q.where(deliveries.c.priority == priority.value)
+        q = q.order_by(deliveries.c.priority, deliveries.c.next_attempt_at, deliveries.c.id).limit(limit)
         async with self._engine.connect() as conn:
             return [_delivery(r) for r in (await conn.execute(q)).all()]
 

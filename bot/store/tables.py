@@ -24,11 +24,13 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 
@@ -111,8 +113,9 @@ deliveries = Table(
     Column("sent_hash", String(64)),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
+    Column("priority", SmallInteger, nullable=False, server_default=text("0")),  # bot.models.Priority
     UniqueConstraint("article_id", "destination", name="uq_deliveries_article_destination"),
-    Index("ix_deliveries_due", "status", "next_attempt_at"),
+    Index("ix_deliveries_due", "status", "priority", "next_attempt_at"),
 )
 
 destinations = Table(
