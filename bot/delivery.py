@@ -107,7 +107,7 @@ class DeliveryWorker:
         self._x_daily_cap = x_daily_cap
         # records wait for the answers to the sends released with them (at most 0.1 s): one commit each
         self._records: GroupCommit[SentRecord, None] = GroupCommit(
-            self._record_group, hold=lambda: self._telegram.in_flight > 0, linger=RECORD_LINGER
+            self._record_group, hold=lambda: self._telegram.busy, linger=RECORD_LINGER
         )
         self._room = asyncio.Event()
         self.stats = DeliveryStats()

@@ -56,8 +56,9 @@ class Publisher(Protocol):
     async def send_text(self, chat: str, html: str, buttons: Sequence[Sequence[Button]] = ()) -> SendResult: ...
 
     @property
-    def in_flight(self) -> int:
-        """Requests sent to the platform and not answered yet (0 for a publisher that does not know)."""
+    def busy(self) -> bool:
+        """Sends are in flight or about to be released (answers will come within milliseconds); False
+        for a publisher that does not know.  The worker holds a record commit for them."""
         ...
 
 

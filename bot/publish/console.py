@@ -23,8 +23,8 @@ class ConsolePublisher:
         self._ids: dict[str, int] = {}
 
     @property
-    def in_flight(self) -> int:
-        return 0
+    def busy(self) -> bool:
+        return False
 
     def _print(self, *lines: str) -> None:
         self._out.write("\n".join(lines) + "\n")

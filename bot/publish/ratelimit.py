@@ -148,6 +148,14 @@ class RateLimiter:
         """Sends released and not finished (answered, failed or given back)."""
         return self._in_flight
 
+    @property
+    def busy(self) -> bool:
+        """Sends are in flight, or the next release is due within ``_BATCH_WAIT`` (the rest of a
+        window's batches follow each other by milliseconds)."""
+        if self._in_flight > 0:
+            return True
+        return self._timer is not None and self._timer_at - asyncio.get_running_loop().time() < _BATCH_WAIT
+
     # -- internals --------------------------------------------------------------------------------
     async def _wait(self, chat: str | int) -> None:
         """Return once released; the release is then in flight until :meth:`_finish`."""

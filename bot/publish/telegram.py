@@ -109,8 +109,8 @@ class TelegramPublisher:
 
     # -- public API -------------------------------------------------------------------------------
     @property
-    def in_flight(self) -> int:
-        return self._limiter.in_flight
+    def busy(self) -> bool:
+        return self._limiter.busy
 
     async def send(self, chat: str, post: TelegramPost) -> SendResult:
         target = self._moved.get(chat, chat)
