@@ -54,6 +54,7 @@ Alert = Callable[[str], Awaitable[None]]
 STORE_DOWN = (SQLAlchemyError, OSError, StoreError)
 ARTICLE_TTL = 5.0
 RECORD_LINGER = 0.1  # the longest a SENT record waits to share a commit (the crash window's bound)
+RECORD_PATIENCE = 60.0  # how long a SENT record is retried while the database is away
 
 
 def describe(exc: BaseException) -> str:
@@ -96,7 +97,9 @@ class DeliveryWorker:
         self._alert = alert
         self._lanes: dict[str, asyncio.Task[None]] = {}
         self._queued: dict[str, list[Delivery]] = {}
-        self._held: set[int] = set()
+        self._held: dict[int, bool] = {}  # claimed rows in memory → is a subscriber (bulk) row
+        self._bulk_held = 0
+        self._stopping: set[str] = set()  # destinations whose lane is giving its rows back
         self._to_release: set[int] = set()
         self._articles: dict[int, tuple[float, StoredArticle]] = {}
         self._loading: dict[int, asyncio.Future[StoredArticle | None]] = {}
@@ -122,26 +125,31 @@ class DeliveryWorker:
     async def dispatch(self) -> int:
         """Read and claim due rows and hand them to their lanes; returns how many were claimed.
 
-        Channel and X rows are read every time (they are few, and must not wait behind a subscriber
-        fan-out); subscriber rows once no more than half a ``batch`` is held, up to a ``batch``: memory
-        stays bounded and a 100,000-subscriber fan-out costs a read every ``batch / 2`` sends."""
+        Channel and X rows are read every time, up to a ``batch`` held (they must not wait behind a
+        subscriber fan-out); subscriber rows once no more than half a ``batch`` of them is held, up to a
+        ``batch``: memory stays bounded and a 100,000-subscriber fan-out costs a read every
+        ``batch / 2`` sends.  Rows of a destination whose lane is stopping are left for the next read."""
         if self._to_release:  # rows a database failure left claimed: give them back first
             await self._store.outbox.release(sorted(self._to_release))
             self._to_release.clear()
         outbox = self._store.outbox
         held = sorted(self._held)
-        due = await outbox.due(limit=self._batch, exclude=held, priority=Priority.BROADCAST)
-        if len(self._held) <= self._batch // 2:
-            room = self._batch - len(self._held) - len(due)
-            if room > 0:
-                due += await outbox.due(limit=room, exclude=held, priority=Priority.BULK)
+        broadcast_room = self._batch - (len(self._held) - self._bulk_held)
+        due = (
+            await outbox.due(limit=broadcast_room, exclude=held, priority=Priority.BROADCAST)
+            if broadcast_room > 0
+            else []
+        )
+        if self._bulk_held <= self._batch // 2:
+            due += await outbox.due(limit=self._batch - self._bulk_held, exclude=held, priority=Priority.BULK)
+        due = [row for row in due if row.destination not in self._stopping]
         if not due:
             return 0
         claimed = await self._store.outbox.begin_many([row.id for row in due])
         self.stats.commits += 1
         rows = [row for row in due if row.id in claimed]  # the others: another worker has them
         for row in rows:
-            self._held.add(row.id)
+            self._hold(row)
             self._queued.setdefault(row.destination, []).append(row)
             if row.destination not in self._lanes:
                 self._lanes[row.destination] = asyncio.create_task(self._lane(row.destination))
@@ -156,7 +164,7 @@ class DeliveryWorker:
             if not self._lanes:
                 break
             self._room.clear()
-            if read and len(self._held) > self._batch // 2:
+            if read and self._bulk_held > self._batch // 2:
                 await self._room.wait()  # read more once half the batch is done: the lanes never run dry
             else:
                 await asyncio.gather(*list(self._lanes.values()))  # then look again (retries due now)
@@ -191,10 +199,12 @@ class DeliveryWorker:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
         await self._records.wait_idle()  # a record still being written lands before the release
-        released = await self._store.outbox.release(sorted(self._held))
+        released = await self._store.outbox.release(sorted(self._held.keys() | self._to_release))
         if released:
             log.info("released %d in-flight deliveries for the next start", released)
         self._held.clear()
+        self._bulk_held = 0
+        self._to_release.clear()
 
     async def _lane(self, key: str) -> None:
         # subscriber lanes share max_lanes slots; a channel or X lane never queues behind them
@@ -210,27 +220,41 @@ class DeliveryWorker:
                         log.error("delivery %s → %s interrupted: %s", row.article_id, key, describe(exc))
                         self._to_release.update([row.id, *(rest.id for rest in queue)])
                         for rest in queue:
-                            self._held.discard(rest.id)
+                            self._drop(rest.id)
                         queue.clear()
                     finally:
-                        self._held.discard(row.id)
+                        self._drop(row.id)
+                        self._stopping.discard(key)  # any deferral or pause is written by now
             finally:
                 self._lanes.pop(key, None)
                 self._queued.pop(key, None)
-                if len(self._held) <= self._batch // 2 or not self._lanes:
+                if self._bulk_held <= self._batch // 2 or not self._lanes:
                     self._room.set()
+
+    def _hold(self, row: Delivery) -> None:
+        bulk = row.destination.startswith(DestinationKind.SUBSCRIBER.value + ":")
+        if row.id not in self._held:
+            self._held[row.id] = bulk
+            self._bulk_held += bulk
+
+    def _drop(self, delivery_id: int) -> None:
+        self._bulk_held -= self._held.pop(delivery_id, False)
 
     # -- one row ------------------------------------------------------------------------------------
 
     async def _stop_lane(self, destination: str) -> None:
         """The destination cannot take more now: its lane's unsent rows go back to PENDING (first, so that
-        a deferral or pause that follows applies to them too) and the lane ends."""
+        the deferral or pause that follows applies to them too) and the lane ends.  Until it has ended,
+        dispatch leaves the destination's rows alone (they would be claimed again before the deferral)."""
+        self._stopping.add(destination)
         queue = self._queued.get(destination, [])
-        rest, queue[:] = list(queue), []
+        rest, queue[:] = [r.id for r in queue], []
+        for delivery_id in rest:
+            self._drop(delivery_id)
         if rest:
-            await self._store.outbox.release([r.id for r in rest])
-        for r in rest:
-            self._held.discard(r.id)
+            self._to_release.update(rest)  # until the release below is committed
+            await self._store.outbox.release(rest)
+            self._to_release.difference_update(rest)
 
     async def _deliver(self, row: Delivery) -> None:
         """Send or edit one claimed row and record the outcome."""
@@ -283,24 +307,24 @@ class DeliveryWorker:
                 await self._store.outbox.dead(row.id, reason="X posting is not configured")
                 return
             if row.message_id:  # X posts cannot be edited: the first version stays
-                await self._records.submit(SentRecord(row.id, row.message_id, "x", row.as_photo, self._digest(stored)))
+                await self._record(SentRecord(row.id, row.message_id, "x", row.as_photo, self._digest(stored)))
                 return
             if await self._x_capped(row):
                 return
             xpost = await self._posts.x(stored)
             tweet_id = await self._x.post(xpost)
-            await self._records.submit(SentRecord(row.id, tweet_id, "x", xpost.photo is not None, self._digest(stored)))
+            await self._record(SentRecord(row.id, tweet_id, "x", xpost.photo is not None, self._digest(stored)))
             self.stats.sent += 1
             return
         chat = row.chat_id or row.route or dest.target  # where it went before, or where the chat moved
         post = await self._posts.telegram(stored)
         if row.message_id:
             await self._telegram.edit(chat, int(row.message_id), post, as_photo=row.as_photo)
-            await self._records.submit(SentRecord(row.id, row.message_id, chat, row.as_photo, self._digest(stored)))
+            await self._record(SentRecord(row.id, row.message_id, chat, row.as_photo, self._digest(stored)))
             self.stats.edited += 1
             return
         result = await self._telegram.send(chat, post)
-        await self._records.submit(
+        await self._record(
             SentRecord(row.id, str(result.message_id), result.chat_id, result.as_photo, self._digest(stored))
         )
         if result.chat_id != chat:
@@ -317,6 +341,23 @@ class DeliveryWorker:
         await self._store.outbox.skip(row.id, reason=f"X daily cap of {self._x_daily_cap} posts reached")
         log.warning("X daily cap (%d) reached; article %s not posted to X", self._x_daily_cap, row.article_id)
         return True
+
+    async def _record(self, record: SentRecord) -> None:
+        """Write SENT.  The message is already out, so a database hiccup must not become a second
+        send: the write is retried for up to ``RECORD_PATIENCE`` seconds before the row is given up
+        (released, so it may be sent again: the documented duplicate window)."""
+        delay = 0.25
+        deadline = time.monotonic() + RECORD_PATIENCE
+        while True:
+            try:
+                await self._records.submit(record)
+                return
+            except STORE_DOWN as exc:
+                if time.monotonic() + delay > deadline:
+                    raise
+                log.warning("recording delivery %s failed, retrying: %s", record.delivery_id, describe(exc))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 8.0)
 
     def _digest(self, stored: StoredArticle) -> str:
         """The content hash sent with a row, computed once per article version, not once per message."""

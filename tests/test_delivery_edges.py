@@ -93,7 +93,8 @@ async def test_pending_rows_of_a_withdrawn_article_are_not_sent(rig: Rig) -> Non
     assert row.status is DeliveryStatus.SKIPPED and row.last_error == "withdrawn by the site"
 
 
-async def test_a_long_429_keeps_the_channel_in_order(tmp_path: Path) -> None:
+@pytest.mark.parametrize("idle", [0.2, 0.002])  # 0.002: dispatch keeps polling while the lane stops
+async def test_a_long_429_keeps_the_channel_in_order(tmp_path: Path, idle: float) -> None:
     store = await Store.open(f"sqlite+aiosqlite:///{tmp_path}/a.db")
     t0 = datetime.now(UTC) - timedelta(seconds=10)
     titles = ["الخبر الأول", "الخبر الثاني", "الخبر الثالث"]
@@ -114,14 +115,17 @@ async def test_a_long_429_keeps_the_channel_in_order(tmp_path: Path) -> None:
             TelegramPublisher(bot, RateLimiter(), max_inline_wait=0.1),
         )  # fmt: skip
         stop, wake = asyncio.Event(), asyncio.Event()
-        task = asyncio.create_task(worker.run(stop, wake, idle=0.2))
+        task = asyncio.create_task(worker.run(stop, wake, idle=idle))
         await fake.wait_sent(3, chat=CHAN, within=10)
         stop.set()
         await task
         await bot.shutdown()
         order = [next(t for t in titles if t in m.text.translate(BIDI)) for m in fake.sent(CHAN)]
+        calls = fake.calls(chat=CHAN)
     await store.close()
     assert order == titles
+    flood = next(c for c in calls if c.status == 429)
+    assert all(c.at - flood.at >= 0.95 for c in calls if c.ok)  # nothing went to the channel during retry_after
 
 
 async def test_worker_never_holds_more_than_a_batch(tmp_path: Path) -> None:

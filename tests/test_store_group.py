@@ -84,3 +84,38 @@ async def test_a_cancelled_submitter_is_still_written_and_wait_idle_waits_for_it
         await task
     await group.wait_idle()
     assert journal.batches == [[3]]
+
+
+async def test_a_broken_hold_hook_does_not_stall_the_writes() -> None:
+    journal = Journal()
+
+    def broken() -> bool:
+        raise RuntimeError("no publisher")
+
+    group = GroupCommit(journal.flush, hold=broken)
+    assert await asyncio.wait_for(group.submit(4), 1.0) == 40
+
+
+async def test_held_items_wait_for_the_rest_and_at_most_the_linger() -> None:
+    journal = Journal()
+    busy = [True]
+    group = GroupCommit(journal.flush, hold=lambda: busy[0], linger=0.2)
+    first = asyncio.create_task(group.submit(1))
+    await asyncio.sleep(0.05)
+    assert not first.done()  # held: more answers are coming
+    busy[0] = False
+    assert await asyncio.wait_for(group.submit(2), 0.1) == 20  # the last one: both written together
+    assert await first == 10 and journal.batches == [[1, 2]]
+    busy[0] = True
+    start = asyncio.get_running_loop().time()
+    assert await group.submit(3) == 30  # nobody else comes: written after the linger
+    assert 0.15 <= asyncio.get_running_loop().time() - start < 0.5
+
+
+async def test_a_flush_that_answers_short_fails_its_submitters() -> None:
+    async def short(items: list[int]) -> list[int]:
+        return items[:-1]
+
+    group = GroupCommit(short)
+    outcomes = await asyncio.gather(*(group.submit(i) for i in range(3)), return_exceptions=True)
+    assert all(isinstance(o, RuntimeError) for o in outcomes)

@@ -120,3 +120,18 @@ async def test_channel_rows_come_before_an_older_subscriber_backlog(store: Store
                                             "subscriber:13"]  # fmt: skip
     bulk = await store.outbox.due(priority=Priority.BULK, limit=2)
     assert [d.destination for d in bulk] == ["subscriber:11", "subscriber:12"]
+
+
+async def test_claims_and_give_backs_are_not_attempts(store: Store) -> None:
+    await _article(store)
+    row = (await store.outbox.due())[0]
+    for _ in range(3):  # claimed, then a crash (recover) or a shutdown (release) gives it back
+        assert await store.outbox.begin_many([row.id]) == {row.id}
+        await store.outbox.recover()
+        await store.outbox.begin(row.id)
+        await store.outbox.release([row.id])
+    again = next(d for d in await store.outbox.due() if d.id == row.id)
+    assert again.attempts == 0
+    await store.outbox.begin(row.id)
+    await store.outbox.retry(row.id, error="502", at=datetime.now(UTC))
+    assert next(d for d in await store.outbox.due() if d.id == row.id).attempts == 1

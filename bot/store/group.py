@@ -20,9 +20,11 @@ its item has committed, so "committed before the next step" still holds for ever
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -59,7 +61,13 @@ class GroupCommit(Generic[T, R]):
         return await fut
 
     def _holding(self) -> bool:
-        return self._hold is not None and len(self._pending) < self._max and self._hold()
+        if self._hold is None or len(self._pending) >= self._max:
+            return False
+        try:
+            return self._hold()
+        except Exception:  # holding only saves commits: a broken hook must not stall the writes
+            log.exception("GroupCommit hold hook failed; writing now")
+            return False
 
     async def wait_idle(self) -> None:
         """Return when nothing is queued or being written."""
@@ -68,23 +76,21 @@ class GroupCommit(Generic[T, R]):
 
     async def _run(self) -> None:
         try:
-            if self._holding():  # answers to the same release are on their way: one commit for all
-                self._gathered = asyncio.Event()
-                try:
-                    await asyncio.wait_for(self._gathered.wait(), self._linger)
-                except TimeoutError:
-                    pass
-                finally:
-                    self._gathered = None
+            await self._gather()
             while self._pending:
                 batch, self._pending = self._pending[: self._max], self._pending[self._max :]
                 try:
-                    results = await self._flush([item for item, _ in batch])
+                    results = list(await self._flush([item for item, _ in batch]))
+                    if len(results) != len(batch):
+                        raise RuntimeError(f"flush returned {len(results)} results for {len(batch)} items")
                 except Exception as exc:  # handed to every submitter of this batch, not swallowed
                     for _, fut in batch:
                         if not fut.done():
                             fut.set_exception(exc)
                     continue
+                except BaseException:  # cancelled mid-write: its submitters must not wait forever
+                    self._pending[:0] = batch
+                    raise
                 self.flushes += 1
                 self.items += len(batch)
                 for (_, fut), result in zip(batch, results, strict=True):
@@ -92,3 +98,18 @@ class GroupCommit(Generic[T, R]):
                         fut.set_result(result)
         finally:
             self._task = None
+            for _, fut in self._pending:  # only left over when this task was cancelled
+                fut.cancel()
+            self._pending = []
+
+    async def _gather(self) -> None:
+        """While ``hold`` says more items are coming, wait for them (at most ``linger`` seconds)."""
+        if not self._holding():
+            return
+        self._gathered = asyncio.Event()
+        try:
+            await asyncio.wait_for(self._gathered.wait(), self._linger)
+        except TimeoutError:
+            pass
+        finally:
+            self._gathered = None

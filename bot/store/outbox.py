@@ -136,14 +136,24 @@ class OutboxRepo:
         return delivery_id in await self.begin_many([delivery_id])
 
     async def begin_many(self, ids: Sequence[int]) -> set[int]:
-        """Claim rows in one transaction; returns the ids claimed (the others were not PENDING)."""
+        """Claim rows in one transaction; returns the ids claimed (the others were no longer due).  A claim
+        is not an attempt: ``attempts`` counts failed sends (:meth:`retry`), so rows a crash or a
+        shutdown gave back never move closer to the dead-letter limit."""
         if not ids:
             return set()
+        now = _now()
+        paused = select(destinations.c.key).where(destinations.c.paused.is_(True))
         async with self._engine.begin() as conn:
             res = await conn.execute(
                 update(deliveries)
-                .where(deliveries.c.id.in_(list(ids)), deliveries.c.status == DeliveryStatus.PENDING.value)
-                .values(status=DeliveryStatus.SENDING.value, attempts=deliveries.c.attempts + 1, updated_at=_now())
+                .where(
+                    deliveries.c.id.in_(list(ids)),
+                    deliveries.c.status == DeliveryStatus.PENDING.value,
+                    # still due: a row read just before its destination was deferred or paused stays
+                    deliveries.c.next_attempt_at <= now,
+                    deliveries.c.destination.not_in(paused),
+                )
+                .values(status=DeliveryStatus.SENDING.value, updated_at=now)
                 .returning(deliveries.c.id)
             )
             return {int(i) for i in res.scalars()}
@@ -186,8 +196,8 @@ class OutboxRepo:
             "next_attempt_at": at,
             "last_error": error[:500],
         }
-        if not count_attempt:  # a 429 is the platform's pacing, not a failure of this delivery
-            values["attempts"] = deliveries.c.attempts - 1
+        if count_attempt:  # a 429 is the platform's pacing, not a failure of this delivery
+            values["attempts"] = deliveries.c.attempts + 1
         await self._set(delivery_id, **values)
 
     async def skip(self, delivery_id: int, *, reason: str) -> None:
@@ -218,7 +228,7 @@ class OutboxRepo:
             res = await conn.execute(
                 update(deliveries)
                 .where(deliveries.c.id.in_(list(ids)), deliveries.c.status == DeliveryStatus.SENDING.value)
-                .values(status=DeliveryStatus.PENDING.value, attempts=deliveries.c.attempts - 1, updated_at=_now())
+                .values(status=DeliveryStatus.PENDING.value, updated_at=_now())
             )
         return int(res.rowcount)
 
