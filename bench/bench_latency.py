@@ -25,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot import aio
 from bot.config import load_settings
 from bot.demo.site import SampleSite, load_articles
 from bot.pipeline import run_forever
@@ -107,4 +108,4 @@ if __name__ == "__main__":
     parser.add_argument("--every", type=float, default=3.1, help="seconds between articles (channel limit: 20/min)")
     parser.add_argument("--subscribers", type=int, default=0, help="private chats subscribed to every section")
     args = parser.parse_args()
-    asyncio.run(main(args.articles, args.every, args.subscribers))
+    aio.run(main(args.articles, args.every, args.subscribers))  # the loop akhbar run uses
