@@ -101,6 +101,7 @@ async def _run(url: str, messages: int, workers: int, pace: Limits) -> dict[str,
 
     async with bot:
         await publisher.send("1", POST)  # warm-up: connection pool, first-call imports
+        aio.settle()  # as akhbar run does once it has started
         usage0 = resource.getrusage(resource.RUSAGE_SELF)
         start = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(workers)))

@@ -60,6 +60,7 @@ async def _run(url: str, subscribers: int, db: str) -> dict[str, float]:
     await bot.initialize()
     ctx = ComposeContext.from_settings(load_settings(env_file=None))
     worker = DeliveryWorker(store, PostFactory(ctx, None), TelegramPublisher(bot, RateLimiter()))
+    aio.settle()  # as akhbar run does once it has started
     usage0 = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     stats = await worker.drain()

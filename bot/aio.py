@@ -11,6 +11,7 @@ the end-to-end tests start ``akhbar run`` itself, so both loops are exercised.
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib.util
 from collections.abc import Callable, Coroutine
 from typing import Any, Literal, TypeVar
@@ -43,3 +44,12 @@ def run(main: Coroutine[Any, Any, T], choice: LoopChoice = "auto") -> T:
     """``asyncio.run(main)`` on the chosen loop."""
     with asyncio.Runner(loop_factory=loop_factory(choice)) as runner:
         return runner.run(main)
+
+
+def settle() -> None:
+    """Call once start-up is done.  The objects alive now (modules, python-telegram-bot, SQLAlchemy,
+    lxml and the rest: ~140,000) live as long as the process; ``gc.freeze`` keeps every later full
+    collection from walking them again.  bench/bench_outbox_fanout.py measured those collections at
+    ~13 % of the CPU of a fan-out before (0.14 s in 3,000 messages) and ~0.5 % after."""
+    gc.collect()
+    gc.freeze()

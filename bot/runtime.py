@@ -17,6 +17,7 @@ from typing import Any
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
+from bot import aio
 from bot.config import Settings
 from bot.exceptions import ConfigError
 from bot.pipeline import run_forever
@@ -57,6 +58,7 @@ async def serve(settings: Settings, *, require_webhook: bool = False) -> int:
     if settings.telegram.bot_token is None:
         log.warning("BOT_TOKEN is not set: posts are printed to the console, readers get no answers")
         services = await Services.open(settings, console=sys.stdout)
+        aio.settle()
         try:
             await _pipeline_until(services, stop)
         finally:
@@ -114,6 +116,7 @@ async def _serve_telegram(settings: Settings, stop: asyncio.Event) -> int:
             elif app.updater is not None:
                 await app.updater.start_polling(allowed_updates=["message", "callback_query", "inline_query"])
             log.info("akhbar is running as @%s (%s)", bot.username, "webhook" if webhook else "long polling")
+            aio.settle()
             try:
                 await _pipeline_until(services, stop)
             finally:  # also when the pipeline died: stop taking updates, and let its error be the one raised
