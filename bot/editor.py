@@ -15,12 +15,10 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import urlsplit
 from uuid import uuid4
 
 import aiohttp
-from yarl import URL
 
 from bot.compose.arabic import normalize
 from bot.exceptions import BlockedURL, ComposeError, ParseError
@@ -34,7 +32,7 @@ from bot.sources.page import extract_article
 from bot.sources.urls import normalize_url
 from bot.store import SaveOutcome, StoredArticle
 from bot.store.outbox import DestinationState
-from bot.urlguard import GuardedResolver, UrlGuard, trusted_site
+from bot.urlguard import GuardedResolver, UrlGuard, redirect_guard, trusted_site
 
 PREVIEW_TTL = 3600.0
 PREVIEWS = 64
@@ -83,15 +81,7 @@ class Editor:
 
     def _session_fetcher(self) -> Fetcher:
         if self._fetcher is None:
-            guard = self._guard
-
-            async def on_redirect(session: Any, ctx: Any, params: aiohttp.TraceRequestRedirectParams) -> None:
-                headers = params.response.headers
-                location = headers.get("Location") or headers.get("URI") or ""  # aiohttp follows URI too
-                await guard.check(str(params.response.url.join(URL(location))))  # before it is followed
-
-            trace = aiohttp.TraceConfig()
-            trace.on_request_redirect.append(on_redirect)
+            trace = redirect_guard(self._guard.check)
             resolver = GuardedResolver(trusted_site(self._svc.settings))
             connector = aiohttp.TCPConnector(resolver=resolver, limit=8)
             session = aiohttp.ClientSession(connector=connector, trace_configs=[trace])

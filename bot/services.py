@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 import aiohttp
-from yarl import URL
 
 from bot.compose import ComposeContext, validate_templates
 from bot.config import Settings
@@ -27,7 +26,7 @@ from bot.publish.x import XPublisher
 from bot.sources.fetch import Fetcher
 from bot.sources.watcher import Watcher
 from bot.store import Store
-from bot.urlguard import GuardedResolver, configured_hosts, may_fetch
+from bot.urlguard import GuardedResolver, configured_hosts, may_fetch, redirect_guard
 
 log = logging.getLogger(__name__)
 
@@ -45,19 +44,12 @@ def _editor_alert(telegram: Publisher, editors: frozenset[int]) -> Callable[[str
     return alert
 
 
-def _redirect_guard(trusted: list[tuple[str, int]]) -> aiohttp.TraceConfig:
-    """Every redirect hop is checked before it is followed: an IP-literal target never reaches the
-    resolver, so a redirect to 169.254.169.254 would otherwise be fetched."""
-
-    async def on_redirect(_session: object, _ctx: object, params: aiohttp.TraceRequestRedirectParams) -> None:
-        headers = params.response.headers
-        target = str(params.response.url.join(URL(headers.get("Location") or headers.get("URI") or "")))
+def _refuse_private(trusted: list[tuple[str, int]]) -> Callable[[str], Awaitable[None]]:
+    async def check(target: str) -> None:
         if not may_fetch(target, trusted):
             raise BlockedURL(target[:120], "redirect to a private or reserved address")
 
-    trace = aiohttp.TraceConfig()
-    trace.on_request_redirect.append(on_redirect)
-    return trace
+    return check
 
 
 @dataclass(slots=True)
@@ -96,7 +88,7 @@ class Services:
         # private address unless the newsroom configured that host
         http = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=64, resolver=GuardedResolver(trusted)),
-            trace_configs=[_redirect_guard(trusted)],
+            trace_configs=[redirect_guard(_refuse_private(trusted))],
         )
         fetcher = Fetcher(http, settings.sources)
         watcher = Watcher(fetcher, settings.sources)

@@ -25,8 +25,10 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
+from yarl import URL
 
 from bot.config import Settings
 from bot.exceptions import BlockedURL
@@ -170,6 +172,20 @@ class GuardedResolver(AbstractResolver):
 
     async def close(self) -> None:
         await self._inner.close()
+
+
+def redirect_guard(check: Callable[[str], Awaitable[object]]) -> aiohttp.TraceConfig:
+    """A trace config for a ClientSession: every redirect hop's target (``Location``, or ``URI``, which
+    aiohttp follows too) goes through ``check`` before it is followed; ``check`` raises to stop it.  An
+    IP-literal target never reaches the resolver, so the resolver alone would not catch it."""
+
+    async def on_redirect(_session: object, _ctx: object, params: aiohttp.TraceRequestRedirectParams) -> None:
+        headers = params.response.headers
+        await check(str(params.response.url.join(URL(headers.get("Location") or headers.get("URI") or ""))))
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_redirect.append(on_redirect)
+    return trace
 
 
 def configured_hosts(settings: Settings) -> list[tuple[str, int]]:
